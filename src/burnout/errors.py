@@ -1,0 +1,45 @@
+"""Exceptions raised on bad input, with messages that name file, row, column and rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DataError", "Problem", "ValidationError"]
+
+
+class DataError(ValueError):
+    """Bad input data; the message says where (file, row, column) and which rule is broken."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one place of a raw file.
+
+    ``row`` is the 1-based line number in the file as a spreadsheet shows it (the header is
+    line 1), or ``None`` when the problem concerns the whole file or a whole column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    rule: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: {self.rule}{value}"
+
+
+class ValidationError(DataError):
+    """Several problems found at once; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problem(s) found in the raw data:"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
