@@ -1,4 +1,4 @@
-"""The environment has one set of pins: requirements.txt feeds pip (make) and conda (environment.yml)."""
+"""One set of pins: requirements.txt feeds pip (make) and conda (environment.yml)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def test_pyproject_leaves_versions_to_requirements():
 def test_conda_environment_takes_its_pins_from_requirements():
     environment = _environment()
     dependencies = environment["dependencies"]
-    pip_sections = [item["pip"] for item in dependencies if isinstance(item, dict) and "pip" in item]
+    pip_sections = [
+        item["pip"] for item in dependencies if isinstance(item, dict) and "pip" in item
+    ]
     assert pip_sections == [["-r requirements.txt", "-e ."]]
     pins = _pins()
     # A conda package listed with a version must agree with requirements.txt.
@@ -62,16 +64,29 @@ def test_conda_environment_takes_its_pins_from_requirements():
 
 def test_python_version_agrees():
     environment = _environment()
-    conda_python = next(item for item in environment["dependencies"]
-                        if isinstance(item, str) and item.startswith("python="))
+    conda_python = next(
+        item
+        for item in environment["dependencies"]
+        if isinstance(item, str) and item.startswith("python=")
+    )
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert conda_python.split("=")[1] in requires
 
 
 def test_the_issue_stack_is_pinned_at_the_agreed_releases():
     pins = _pins()
-    expected_prefix = {"pandas": "3.1", "pingouin": "0.7", "seaborn": "0.13", "statsmodels": "0.15",
-                       "papermill": "2.7", "nbval": "0.11", "jupyterlab": "4.6"}
-    wrong = {name: pins.get(name) for name, prefix in expected_prefix.items()
-             if not str(pins.get(name, "")).startswith(prefix + ".")}
+    expected_prefix = {
+        "pandas": "3.1",
+        "pingouin": "0.7",
+        "seaborn": "0.13",
+        "statsmodels": "0.15",
+        "papermill": "2.7",
+        "nbval": "0.11",
+        "jupyterlab": "4.6",
+    }
+    wrong = {
+        name: pins.get(name)
+        for name, prefix in expected_prefix.items()
+        if not str(pins.get(name, "")).startswith(prefix + ".")
+    }
     assert not wrong, f"pins differ from the agreed releases: {wrong}"

@@ -26,18 +26,33 @@ def _free_port() -> int:
 def test_jupyterlab_serves_the_notebooks_with_the_project_kernel(tmp_path):
     port, token = _free_port(), "compendium-test"
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-         "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={NOTEBOOKS_DIR}", "--ServerApp.open_browser=False",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={"JUPYTER_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path),
-             "PATH": os.environ["PATH"]},
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
+            "--ServerApp.open_browser=False",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={
+            "JUPYTER_RUNTIME_DIR": str(tmp_path),
+            "HOME": str(tmp_path),
+            "PATH": os.environ["PATH"],
+        },
     )
 
     def get(path):
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                         headers={"Authorization": f"token {token}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"token {token}"}
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.load(response)
 

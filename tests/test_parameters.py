@@ -20,17 +20,22 @@ def test_committed_parameter_files_load():
 
 
 def test_stage_parameters_add_study(tmp_path):
-    params = load_parameters("demo", _write(tmp_path, "study: demo\nstages: [clean]\nclean: {a: 1}\n"))
+    params = load_parameters(
+        "demo", _write(tmp_path, "study: demo\nstages: [clean]\nclean: {a: 1}\n")
+    )
     assert stage_parameters(params, "clean") == {"study": "demo", "a": 1}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("study: other\nstages: [clean]\n", "key 'study' must be 'demo'"),
-    ("study: demo\n", "key 'stages' must be a non-empty list"),
-    ("study: demo\nstages: [clean]\nscore: {}\n", "unknown top-level key(s) ['score']"),
-    ("study: demo\nstages: [clean]\nclean: [1]\n", "section 'clean' must be a mapping"),
-    ("- a\n", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("study: other\nstages: [clean]\n", "key 'study' must be 'demo'"),
+        ("study: demo\n", "key 'stages' must be a non-empty list"),
+        ("study: demo\nstages: [clean]\nscore: {}\n", "unknown top-level key(s) ['score']"),
+        ("study: demo\nstages: [clean]\nclean: [1]\n", "section 'clean' must be a mapping"),
+        ("- a\n", "expected a mapping"),
+    ],
+)
 def test_bad_parameter_files_are_named(tmp_path, text, message):
     with pytest.raises(DataError) as error:
         load_parameters("demo", _write(tmp_path, text))

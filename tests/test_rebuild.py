@@ -13,16 +13,30 @@ def _tree(root, files):
 
 
 def test_compare_trees_names_each_kind_of_difference(tmp_path):
-    rebuilt = _tree(tmp_path / "rebuilt", {
-        "reports/s/numbers.json": "{}\n", "figures/s/a.png": "png", "tables/s/new.csv": "x\n",
-        "src/burnout/x.py": "ignored: not generated"})
-    tree = _tree(tmp_path / "tree", {
-        "reports/s/numbers.json": "{}\n", "figures/s/a.png": "edited by hand",
-        "data/processed/s/old.csv": "stale\n"})
+    rebuilt = _tree(
+        tmp_path / "rebuilt",
+        {
+            "reports/s/numbers.json": "{}\n",
+            "figures/s/a.png": "png",
+            "tables/s/new.csv": "x\n",
+            "src/burnout/x.py": "ignored: not generated",
+        },
+    )
+    tree = _tree(
+        tmp_path / "tree",
+        {
+            "reports/s/numbers.json": "{}\n",
+            "figures/s/a.png": "edited by hand",
+            "data/processed/s/old.csv": "stale\n",
+        },
+    )
     reference = {"reports/s/numbers.json", "figures/s/a.png", "data/processed/s/old.csv"}
     found = compare_trees(rebuilt, tree, reference)
-    assert found == {"differ": ["figures/s/a.png"], "not_rebuilt": ["data/processed/s/old.csv"],
-                     "not_in_tree": ["tables/s/new.csv"]}
+    assert found == {
+        "differ": ["figures/s/a.png"],
+        "not_rebuilt": ["data/processed/s/old.csv"],
+        "not_in_tree": ["tables/s/new.csv"],
+    }
 
 
 def test_identical_trees_have_no_difference(tmp_path):

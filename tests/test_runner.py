@@ -6,9 +6,9 @@ import json
 
 import nbformat
 import pytest
+from conftest import make_notebook
 
 from burnout.runner import strip_volatile_metadata
-from conftest import make_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,9 @@ def test_stage_runs_with_yaml_parameters_and_rebuilds_byte_identical(tiny_projec
 
 def test_unknown_parameter_is_an_error_not_a_warning(tiny_project):
     root, run = tiny_project
-    (root / "params/tiny.yaml").write_text("study: tiny\nstages: [clean]\nclean:\n  multiplyer: 3\n")
+    (root / "params/tiny.yaml").write_text(
+        "study: tiny\nstages: [clean]\nclean:\n  multiplyer: 3\n"
+    )
     result = run("run", "tiny", "clean")
     assert result.returncode == 1
     assert "unknown parameter(s) ['multiplyer']" in result.stderr
@@ -41,8 +43,10 @@ def test_unknown_parameter_is_an_error_not_a_warning(tiny_project):
 
 def test_failing_cell_names_stage_and_error_and_writes_nothing(tiny_project):
     root, run = tiny_project
-    nbformat.write(make_notebook('study = "tiny"\nmultiplier = 1', ["1 / 0"]),
-                   root / "notebooks/01_clean.ipynb")
+    nbformat.write(
+        make_notebook('study = "tiny"\nmultiplier = 1', ["1 / 0"]),
+        root / "notebooks/01_clean.ipynb",
+    )
     result = run("run", "tiny", "clean")
     assert result.returncode == 1
     assert "stage clean failed" in result.stderr and "ZeroDivisionError" in result.stderr
@@ -51,9 +55,12 @@ def test_failing_cell_names_stage_and_error_and_writes_nothing(tiny_project):
 
 def test_output_on_stderr_fails_the_stage(tiny_project):
     root, run = tiny_project
-    nbformat.write(make_notebook('study = "tiny"\nmultiplier = 1',
-                                 ["import warnings\nwarnings.warn('careful')"]),
-                   root / "notebooks/01_clean.ipynb")
+    nbformat.write(
+        make_notebook(
+            'study = "tiny"\nmultiplier = 1', ["import warnings\nwarnings.warn('careful')"]
+        ),
+        root / "notebooks/01_clean.ipynb",
+    )
     result = run("run", "tiny", "clean")
     assert result.returncode == 1
     assert "wrote to stderr" in result.stderr and "careful" in result.stderr
@@ -67,15 +74,22 @@ def test_unknown_study_is_reported():
 
 def test_strip_volatile_metadata_removes_timings():
     notebook = make_notebook("study = 'x'", ["1"])
-    notebook.metadata["papermill"] = {"start_time": "t", "end_time": "t", "duration": 1.0,
-                                      "parameters": {"study": "x"}, "input_path": "/abs/in"}
+    notebook.metadata["papermill"] = {
+        "start_time": "t",
+        "end_time": "t",
+        "duration": 1.0,
+        "parameters": {"study": "x"},
+        "input_path": "/abs/in",
+    }
     notebook.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
     notebook.cells[1].metadata["execution"] = {"iopub.status.busy": "t"}
     notebook.cells[1].metadata["papermill"] = {"duration": 0.1}
     strip_volatile_metadata(notebook, "x", "01_clean")
-    assert notebook.metadata["papermill"] == {"parameters": {"study": "x"},
-                                              "input_path": "notebooks/01_clean.ipynb",
-                                              "output_path": "reports/x/01_clean.ipynb"}
+    assert notebook.metadata["papermill"] == {
+        "parameters": {"study": "x"},
+        "input_path": "notebooks/01_clean.ipynb",
+        "output_path": "reports/x/01_clean.ipynb",
+    }
     assert notebook.metadata["language_info"] == {"name": "python"}
     assert "execution" not in notebook.cells[1].metadata
     assert "papermill" not in notebook.cells[1].metadata

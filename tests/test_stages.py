@@ -45,6 +45,10 @@ def test_generated_rules_chain_stages(tiny_project):
 
 
 def test_modules_named_by_stages_exist():
-    missing = [module for stage in STAGES.values() for module in stage.modules
-               if "*" not in module and not (ROOT / "src" / "burnout" / f"{module}.py").is_file()]
+    missing = [
+        module
+        for stage in STAGES.values()
+        for module in stage.modules
+        if "*" not in module and not (ROOT / "src" / "burnout" / f"{module}.py").is_file()
+    ]
     assert not missing, f"stage table names modules that do not exist: {missing}"

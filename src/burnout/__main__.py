@@ -57,10 +57,22 @@ def _checksums(args: argparse.Namespace) -> int:
 
 
 def _replica(args: argparse.Namespace) -> int:
-    from burnout.replica import generate_study_replica
+    import importlib
 
-    out_dir = generate_study_replica(args.study)
-    print(f"{out_dir}: synthetic replica written")
+    from burnout.errors import DataError
+    from burnout.parameters import load_parameters
+    from burnout.paths import study_paths
+
+    params = load_parameters(args.study)
+    try:
+        generator = importlib.import_module(f"burnout.replica.{args.study}")
+    except ModuleNotFoundError:
+        raise DataError(
+            f"study '{args.study}' has no replica generator (src/burnout/replica/{args.study}.py)"
+        ) from None
+    out_dir = study_paths(args.study).raw
+    generator.generate_replica(out_dir, seed=params["seed"])
+    print(f"{out_dir}: synthetic replica written (seed {params['seed']})")
     return 0
 
 
@@ -82,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m burnout", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="execute a study's notebooks (all stages, or those named)")
+    run = commands.add_parser(
+        "run", help="execute a study's notebooks (all stages, or those named)"
+    )
     run.add_argument("study")
     run.add_argument("stages", nargs="*", help="stage names (default: every stage of the study)")
     run.set_defaults(handler=_run)
@@ -91,24 +105,31 @@ def build_parser() -> argparse.ArgumentParser:
     makefile.add_argument("studies", nargs="+")
     makefile.set_defaults(handler=_makefile)
 
-    validate = commands.add_parser("validate", help="validate a raw-data folder, report every problem")
+    validate = commands.add_parser(
+        "validate", help="validate a raw-data folder, report every problem"
+    )
     validate.add_argument("raw_dir")
-    validate.add_argument("--skip-checksums", action="store_true",
-                          help="do not compare the files with SHA256SUMS")
+    validate.add_argument(
+        "--skip-checksums", action="store_true", help="do not compare the files with SHA256SUMS"
+    )
     validate.set_defaults(handler=_validate)
 
-    checksums = commands.add_parser("checksums", help="verify (or --accept) a raw folder's SHA256SUMS")
+    checksums = commands.add_parser(
+        "checksums", help="verify (or --accept) a raw folder's SHA256SUMS"
+    )
     checksums.add_argument("raw_dir")
-    checksums.add_argument("--accept", action="store_true",
-                           help="record the current files as the accepted raw data")
+    checksums.add_argument(
+        "--accept", action="store_true", help="record the current files as the accepted raw data"
+    )
     checksums.set_defaults(handler=_checksums)
 
     replica = commands.add_parser("replica", help="regenerate a study's synthetic raw data")
     replica.add_argument("study")
     replica.set_defaults(handler=_replica)
 
-    rebuild = commands.add_parser("rebuild-check",
-                                  help="rebuild in a scratch copy, compare with the working tree")
+    rebuild = commands.add_parser(
+        "rebuild-check", help="rebuild in a scratch copy, compare with the working tree"
+    )
     rebuild.add_argument("studies", nargs="*")
     rebuild.set_defaults(handler=_rebuild_check)
 

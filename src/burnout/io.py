@@ -126,12 +126,12 @@ def save_figure(figure, path_stem: str | os.PathLike[str], dpi: int = 300) -> li
     """
     stem = Path(path_stem)
     written = []
-    for suffix, metadata in ((".png", {"Software": None}),
-                             (".pdf", {"CreationDate": None, "Producer": None,
-                                       "Creator": None})):
+    for suffix, metadata in (
+        (".png", {"Software": None}),
+        (".pdf", {"CreationDate": None, "Producer": None, "Creator": None}),
+    ):
         target = stem.with_suffix(suffix)
         with atomic_path(target) as tmp:
-            figure.savefig(tmp, format=suffix[1:], dpi=dpi, metadata=metadata,
-                           bbox_inches="tight")
+            figure.savefig(tmp, format=suffix[1:], dpi=dpi, metadata=metadata, bbox_inches="tight")
         written.append(target)
     return written

@@ -1,8 +1,9 @@
 """Reading a study's parameter file, ``params/<study>.yaml``.
 
-The file holds ``study``, the ``stages`` to run, the replica generator's ``seed`` and one section per stage
-whose keys are the papermill parameters of that stage's notebook. Every notebook receives
-``study`` plus its own section; a key the notebook does not declare is an error.
+The file holds ``study``, the ``stages`` to run, the replica generator's ``seed`` and one
+section per stage whose keys are the papermill parameters of that stage's notebook. Every
+notebook receives ``study`` plus its own section; a key the notebook does not declare is an
+error.
 """
 
 from __future__ import annotations

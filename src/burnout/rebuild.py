@@ -28,14 +28,19 @@ def project_files(root: Path = ROOT) -> list[str]:
     """Files git tracks or would track (not ignored), relative to ``root``, sorted."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root, check=True, capture_output=True,
+        cwd=root,
+        check=True,
+        capture_output=True,
     ).stdout.decode("utf-8")
     return sorted({name for name in listed.split("\0") if name and (root / name).is_file()})
 
 
 def _generated(files: list[str]) -> set[str]:
-    return {name for name in files if name.startswith(_GENERATED_PREFIXES)
-            and not name.endswith(".gitkeep")}
+    return {
+        name
+        for name in files
+        if name.startswith(_GENERATED_PREFIXES) and not name.endswith(".gitkeep")
+    }
 
 
 def compare_trees(rebuilt_root: Path, reference_root: Path, reference_files: set[str]) -> dict:
@@ -48,11 +53,15 @@ def compare_trees(rebuilt_root: Path, reference_root: Path, reference_files: set
         rebuild) and ``not_in_tree`` (made by the rebuild, absent from the reference), each a
         sorted list of paths relative to the roots.
     """
-    rebuilt = _generated([str(path.relative_to(rebuilt_root)) for path in rebuilt_root.rglob("*")
-                          if path.is_file()])
+    rebuilt = _generated(
+        [str(path.relative_to(rebuilt_root)) for path in rebuilt_root.rglob("*") if path.is_file()]
+    )
     common = sorted(rebuilt & reference_files)
-    differ = [name for name in common
-              if not filecmp.cmp(rebuilt_root / name, reference_root / name, shallow=False)]
+    differ = [
+        name
+        for name in common
+        if not filecmp.cmp(rebuilt_root / name, reference_root / name, shallow=False)
+    ]
     return {
         "differ": differ,
         "not_rebuilt": sorted(reference_files - rebuilt),
@@ -78,8 +87,9 @@ def rebuild_check(studies: list[str] | None = None, root: Path = ROOT) -> int:
         command = ["make", "--no-print-directory", "all", f"VENV={root / '.venv'}"]
         if studies:
             command.append(f"STUDIES={' '.join(studies)}")
-            reference = {name for name in reference
-                         if any(f"/{study}/" in f"/{name}" for study in studies)}
+            reference = {
+                name for name in reference if any(f"/{study}/" in f"/{name}" for study in studies)
+            }
         print(f"rebuild check: rebuilding from a clean copy in {copy}", file=sys.stderr)
         result = subprocess.run(command, cwd=copy, env=environment)
         if result.returncode != 0:
@@ -95,9 +105,13 @@ def rebuild_check(studies: list[str] | None = None, root: Path = ROOT) -> int:
     for kind, name in problems:
         print(f"rebuild check: {name} {explanations[kind]}", file=sys.stderr)
     if problems:
-        print(f"rebuild check: FAILED, {len(problems)} generated file(s) do not match",
-              file=sys.stderr)
+        print(
+            f"rebuild check: FAILED, {len(problems)} generated file(s) do not match",
+            file=sys.stderr,
+        )
         return 1
-    print(f"rebuild check: OK, {len(reference)} generated files rebuilt byte-identical",
-          file=sys.stderr)
+    print(
+        f"rebuild check: OK, {len(reference)} generated files rebuilt byte-identical",
+        file=sys.stderr,
+    )
     return 0

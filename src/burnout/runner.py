@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 
 from burnout.errors import DataError
 from burnout.io import write_text
@@ -29,16 +30,22 @@ __all__ = ["run_stage", "run_study", "strip_volatile_metadata", "KERNEL_NAME", "
 KERNEL_NAME = "burnout"
 
 # papermill's notebook-level metadata that changes from run to run.
-_VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration", "exception",
-                            "environment_variables")
+_VOLATILE_PAPERMILL_KEYS = (
+    "start_time",
+    "end_time",
+    "duration",
+    "exception",
+    "environment_variables",
+)
 
 
 class StageError(RuntimeError):
     """A stage failed: bad parameters, an error in a cell, or output written to stderr."""
 
 
-def strip_volatile_metadata(notebook: nbformat.NotebookNode, study: str,
-                            notebook_name: str) -> nbformat.NotebookNode:
+def strip_volatile_metadata(
+    notebook: nbformat.NotebookNode, study: str, notebook_name: str
+) -> nbformat.NotebookNode:
     """Remove run-dependent metadata from an executed notebook (in place) and return it.
 
     Kept: the parameters used and papermill's version. Removed: timestamps, durations,
@@ -120,16 +127,29 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
     _check_parameters(source, parameters)
     target = study_paths(study).reports / f"{spec.notebook}.ipynb"
     position = params["stages"].index(stage) + 1
-    log(f"[{study}] stage {position}/{len(params['stages'])} {stage}: "
-        f"running notebooks/{spec.notebook}.ipynb")
+    log(
+        f"[{study}] stage {position}/{len(params['stages'])} {stage}: "
+        f"running notebooks/{spec.notebook}.ipynb"
+    )
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="burnout-run-") as scratch:
         executed_path = Path(scratch) / f"{spec.notebook}.ipynb"
+        # A local IPC transport (sockets in the scratch folder) rather than TCP on localhost:
+        # nothing listens on the network, and the kernel has no reason to warn about it.
+        kernel_manager = KernelManager(
+            kernel_name=KERNEL_NAME, transport="ipc", ip=str(Path(scratch) / "kernel")
+        )
         try:
             papermill.execute_notebook(
-                str(source), str(executed_path), parameters=parameters,
-                kernel_name=KERNEL_NAME, cwd=str(ROOT), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False,
+                str(source),
+                str(executed_path),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(ROOT),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                km=kernel_manager,
             )
         except papermill.PapermillExecutionError as error:
             raise StageError(
@@ -145,8 +165,10 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
         )
     strip_volatile_metadata(executed, study, spec.notebook)
     write_text(nbformat.writes(executed) + "\n", target)
-    log(f"[{study}] stage {position}/{len(params['stages'])} {stage}: done in "
-        f"{time.perf_counter() - started:.1f} s -> {target.relative_to(ROOT)}")
+    log(
+        f"[{study}] stage {position}/{len(params['stages'])} {stage}: done in "
+        f"{time.perf_counter() - started:.1f} s -> {target.relative_to(ROOT)}"
+    )
     return target
 
 

@@ -41,14 +41,29 @@ COMMON_MODULES = ("__init__", "paths", "io", "errors", "numbers", "runner", "plo
 STAGES: dict[str, Stage] = {
     stage.name: stage
     for stage in (
-        Stage("clean", "01_clean", (),
-              ("checksums", "codebook", "validation", "cleaning", "privacy")),
-        Stage("score", "02_score", ("clean",),
-              ("instruments/__init__", "instruments/*.yaml", "scoring", "reliability", "analysis_table")),
+        Stage(
+            "clean", "01_clean", (), ("checksums", "codebook", "validation", "cleaning", "privacy")
+        ),
+        Stage(
+            "score",
+            "02_score",
+            ("clean",),
+            (
+                "instruments/__init__",
+                "instruments/*.yaml",
+                "scoring",
+                "reliability",
+                "analysis_table",
+            ),
+        ),
         Stage("describe", "03_describe", ("score",), ("baseline",)),
         Stage("unadjusted", "04_unadjusted", ("score",), ("summaries", "rank_sum", "risk")),
-        Stage("adjusted", "05_adjusted", ("score",),
-              ("regression", "mixed_model", "plots/diagnostics")),
+        Stage(
+            "adjusted",
+            "05_adjusted",
+            ("score",),
+            ("regression", "mixed_model", "plots/diagnostics"),
+        ),
         Stage("survey", "06_survey", ("clean",), ("survey", "plots/likert")),
         Stage("qualitative", "07_qualitative", ("clean",), ("qualitative", "plots/themes")),
     )

@@ -33,22 +33,24 @@ TWO_COLUMNS = 183 / 25.4  # inches
 
 def apply_style() -> None:
     """Set the compendium's matplotlib style (fonts, sizes, no top/right spines)."""
-    plt.rcParams.update({
-        "figure.dpi": 100,
-        "savefig.dpi": 300,
-        "font.family": "DejaVu Sans",
-        "font.size": 8,
-        "axes.titlesize": 9,
-        "axes.labelsize": 8,
-        "xtick.labelsize": 7,
-        "ytick.labelsize": 7,
-        "legend.fontsize": 7,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "pdf.fonttype": 42,
-        "svg.hashsalt": "burnout",
-        "path.simplify": False,
-    })
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 300,
+            "font.family": "DejaVu Sans",
+            "font.size": 8,
+            "axes.titlesize": 9,
+            "axes.labelsize": 8,
+            "xtick.labelsize": 7,
+            "ytick.labelsize": 7,
+            "legend.fontsize": 7,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "pdf.fonttype": 42,
+            "svg.hashsalt": "burnout",
+            "path.simplify": False,
+        }
+    )
 
 
 def new_figure(width: float = ONE_COLUMN, height: float | None = None, **subplots):

@@ -1,0 +1,144 @@
+"""Tests of the Study A replica generator (burnout.replica.mentorship).
+
+1. Re-running the generator with the committed seed gives byte-identical files.
+2. The calibration targets (Jordan et al. 2019) are recovered from the *cleaned* replica with
+   item sums computed here, independently of the scoring stage: quartiles and medians exactly
+   (pandas' default linear interpolation), counts exactly, OLS estimates (statsmodels) within
+   the tolerances stated below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+
+from burnout.cleaning import clean_study
+from burnout.paths import study_paths
+from burnout.replica.mentorship import DEFAULT_SEED, generate_replica
+
+RAW = study_paths("mentorship").raw
+ITEM_KEY = {"ee": (1, 2, 3, 6, 8, 13, 14, 16, 20), "dp": (5, 10, 11, 15, 22),
+            "pa": (4, 7, 9, 12, 17, 18, 19, 21)}
+COEFFICIENT_TOLERANCE = 0.1  # absolute, on the adjusted group difference
+INTERVAL_TOLERANCE = 0.2  # absolute, on each end of the PA and DP 95% intervals
+
+
+def test_generator_is_byte_identical(tmp_path):
+    generate_replica(tmp_path, seed=DEFAULT_SEED)
+    committed = sorted(path.name for path in RAW.iterdir())
+    assert sorted(path.name for path in tmp_path.iterdir()) == committed
+    for name in committed:
+        assert (tmp_path / name).read_bytes() == (RAW / name).read_bytes(), name
+
+
+def test_another_seed_gives_other_data_with_the_same_targets(tmp_path):
+    generate_replica(tmp_path, seed=DEFAULT_SEED + 1)
+    assert (tmp_path / "mbi_pre.csv").read_bytes() != (RAW / "mbi_pre.csv").read_bytes()
+    analysed = _analysed(clean_study(tmp_path))
+    assert analysed["group"].value_counts().to_dict() == {"control": 84, "intervention": 51}
+
+
+def _subscale(items: pd.DataFrame, numbers) -> pd.Series:
+    """Sum of a subscale; at most one missing item prorated (mean x items), else missing."""
+    answers = items[[f"mbi_{number:02d}" for number in numbers]].astype(float)
+    answered = answers.notna().sum(axis=1)
+    return (answers.mean(axis=1) * len(numbers)).where(answered >= len(numbers) - 1)
+
+
+def _analysed(tables) -> pd.DataFrame:
+    participants = tables["participants"]
+    frame = participants.loc[participants["analysed"] == 1].set_index("student_id")
+    items = tables["mbi_items"]
+    for wave in ("pre", "post"):
+        wave_items = items.loc[items["wave"] == wave].set_index("student_id")
+        for subscale, numbers in ITEM_KEY.items():
+            frame[f"{subscale}_{wave}"] = _subscale(wave_items, numbers)
+    for subscale in ITEM_KEY:
+        frame[f"{subscale}_change"] = frame[f"{subscale}_post"] - frame[f"{subscale}_pre"]
+    frame["intervention"] = (frame["group"] == "intervention").astype(int)
+    return frame.reset_index()
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return clean_study(RAW)
+
+
+@pytest.fixture(scope="module")
+def analysed(tables):
+    return _analysed(tables)
+
+
+def test_sample_sizes(tables, analysed):
+    assert analysed["group"].value_counts().to_dict() == {"control": 84, "intervention": 51}
+    assert len(tables["mentors"]) == 59
+    assert analysed.filter(like="_change").notna().all().all()
+
+
+@pytest.mark.parametrize("subscale, quartiles", [("ee", (-4, -2, 4)), ("dp", (-3, -1, 2)),
+                                                 ("pa", (-1, 1, 4))])
+def test_change_quartiles_exact(analysed, subscale, quartiles):
+    intervention = analysed.loc[analysed["group"] == "intervention", f"{subscale}_change"]
+    control = analysed.loc[analysed["group"] == "control", f"{subscale}_change"]
+    assert tuple(intervention.quantile([0.25, 0.5, 0.75])) == quartiles
+    assert control.median() == 0
+
+
+@pytest.mark.parametrize("subscale, coefficient, interval, p_bound", [
+    ("ee", -0.2, None, ("above", 0.2)),
+    ("dp", -0.2, (-1.8, 1.5), ("above", 0.5)),
+    ("pa", 2.2, (0.1, 4.3), ("below", 0.05)),
+])
+def test_adjusted_group_difference(analysed, subscale, coefficient, interval, p_bound):
+    model = smf.ols(f"{subscale}_change ~ intervention + {subscale}_pre + C(site) + C(gender)"
+                    " + applying_em", data=analysed).fit()
+    assert model.params["intervention"] == pytest.approx(coefficient, abs=COEFFICIENT_TOLERANCE)
+    if interval is not None:
+        low, high = model.conf_int().loc["intervention"]
+        assert low == pytest.approx(interval[0], abs=INTERVAL_TOLERANCE)
+        assert high == pytest.approx(interval[1], abs=INTERVAL_TOLERANCE)
+    side, bound = p_bound
+    p_value = model.pvalues["intervention"]
+    assert p_value > bound if side == "above" else p_value < bound
+
+
+def test_evaluation_counts(tables):
+    students = tables["student_survey"]
+    mentors = tables["mentor_survey"]
+    assert len(students) == 48
+    assert int((students["positive_rotation"] >= 4).sum()) == 39
+    assert int((students["decreased_stress"] >= 4).sum()) == 28
+    assert len(mentors) == 37
+    assert int((mentors["enjoyed"] >= 4).sum()) == 34
+
+
+def test_realistic_baselines(analysed):
+    baseline = analysed[["ee_pre", "dp_pre", "pa_pre"]]
+    assert 18 <= baseline["ee_pre"].mean() <= 30
+    assert 6 <= baseline["dp_pre"].mean() <= 13
+    assert 32 <= baseline["pa_pre"].mean() <= 40
+    correlation = baseline.corr()
+    assert correlation.loc["ee_pre", "dp_pre"] > 0.3
+    assert correlation.loc["dp_pre", "pa_pre"] < 0
+
+
+def test_coders_agree_imperfectly(tables):
+    codes = tables["theme_codes"].pivot_table(
+        index=["response_id", "respondent_type", "theme"], columns="coder", values="present")
+    agreement = float(np.mean(codes["coder_1"] == codes["coder_2"]))
+    assert 0.7 < agreement < 0.98
+    assert set(tables["theme_codes"]["theme"]) == {
+        "relationship_building", "different_perspective", "knowledge_sharing",
+        "personal_fulfillment", "self_reflection"}
+
+
+def test_export_realities_are_present():
+    pre = (RAW / "mbi_pre.csv").read_text(encoding="utf-8")
+    students = (RAW / "students.csv").read_text(encoding="utf-8")
+    assert "Never" in pre or "Every day" in pre
+    assert ",False," in pre  # an unfinished submission
+    assert " SITE 1 " in students or "site 1" in students
+    assert "Withdrawn" in students
+    assert (RAW / "mentors.csv").read_bytes().startswith(b"\xef\xbb\xbf")
