@@ -56,7 +56,8 @@ def write_study_makefile(study: str) -> Path:
         _write_if_changed(parameters + "\n", stamp)
         inputs = [f"notebooks/{stage.notebook}.ipynb", _relative(stamp), "$(VENV_STAMP)", common]
         inputs += [_module_file(module) for module in stage.modules]
-        inputs += [targets[name] for name in stage.after]
+        inputs += [file.format(study=study) for file in stage.files]
+        inputs += [targets[name] for name in stage.after if name in targets]
         if not stage.after:  # the first stage reads the raw data
             inputs.append(f"$(wildcard {_relative(paths.raw)}/*)")
         lines += [

@@ -156,6 +156,10 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
                 f"[{study}] stage {stage} failed in notebooks/{spec.notebook}.ipynb, "
                 f"cell {error.exec_count}: {error.ename}: {error.evalue}"
             ) from None
+        finally:
+            # papermill shuts down only the kernels it starts itself; this one is ours.
+            if kernel_manager.has_kernel:
+                kernel_manager.shutdown_kernel(now=False)
         executed = nbformat.read(executed_path, as_version=4)
     warnings = _stderr_of(executed)
     if warnings:

@@ -24,15 +24,23 @@ class Stage:
     notebook : str
         Notebook file name (without ``.ipynb``) under ``notebooks/``.
     after : tuple of str
-        Stages whose outputs this stage reads (they must run first).
+        Stages whose outputs this stage reads when the study runs them (they run first, and a
+        change to them re-runs this stage).
     modules : tuple of str
-        Modules of ``src/burnout`` (paths without ``.py``) the stage's results depend on.
+        Modules of ``src/burnout`` (paths without ``.py``; ``*`` for data files) the stage's
+        results depend on.
+    files : tuple of str
+        Other inputs, relative to the project root; ``{study}`` stands for the study name.
+    optional : tuple of str
+        The stages of ``after`` a study may leave out (e.g. a trial with no evaluation survey).
     """
 
     name: str
     notebook: str
     after: tuple[str, ...]
     modules: tuple[str, ...]
+    files: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
 
 
 # Modules every stage depends on: changing them re-runs everything.
@@ -66,6 +74,15 @@ STAGES: dict[str, Stage] = {
         ),
         Stage("survey", "06_survey", ("clean",), ("survey", "plots/likert")),
         Stage("qualitative", "07_qualitative", ("clean",), ("qualitative", "plots/themes")),
+        Stage("figures", "08_figures", ("clean", "score", "adjusted"),
+              ("plots/flow", "plots/scores", "plots/forest", "plots/prevalence", "captions")),
+        Stage("tables", "09_tables",
+              ("describe", "unadjusted", "adjusted", "survey", "qualitative"),
+              ("tables",), optional=("survey", "qualitative")),
+        Stage("manuscript", "10_manuscript",
+              ("clean", "score", "describe", "unadjusted", "adjusted", "survey", "qualitative"),
+              ("manuscript", "reproduction", "templates/*.j2"), ("published/{study}.yaml",),
+              optional=("describe", "survey", "qualitative")),
     )
 }
 
@@ -86,7 +103,7 @@ def stage_order(names: list[str]) -> list[Stage]:
         raise KeyError(f"unknown stage(s) {unknown}; known stages: {list(STAGES)}")
     chosen = [STAGES[name] for name in STAGES if name in names]
     for stage in chosen:
-        missing = [need for need in stage.after if need not in names]
+        missing = [need for need in stage.after if need not in names + list(stage.optional)]
         if missing:
             raise ValueError(f"stage '{stage.name}' needs stage(s) {missing} in the stage list")
     return chosen

@@ -1,0 +1,306 @@
+"""The analysis tables: scores of every analysed student before and after, and their change.
+
+The scoring stage turns the cleaned item answers (``mbi_items.csv``: one row per student and
+wave) into the two tables every later stage reads:
+
+* ``analysis`` (wide): one row per analysed student with the participant's characteristics,
+  each score before (``ee_pre``), after (``ee_post``) and its change (``ee_change`` = post
+  minus pre), each category flag before and after (``high_ee_pre`` ...) and
+  ``burnout_pre`` / ``burnout_post``;
+* ``analysis_long``: one row per analysed student and time (``pre``/``post``) with the scores
+  and flags, the shape a mixed model or a plot wants.
+
+A student who is analysed but whose questionnaire of one wave is missing, or has too many
+unanswered items, keeps a row with missing scores: nothing is dropped silently, and
+:func:`count_missing_scores` says how many scores are missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from burnout.errors import DataError
+from burnout.instruments import Instrument
+from burnout.scoring import BURNOUT_COLUMN, _as_instrument, resolve_cutoffs, score_instrument
+
+__all__ = ["build_analysis_table", "count_missing_scores", "scoring_numbers",
+           "BOOKKEEPING_COLUMNS"]
+
+# Participant columns used for selecting students, not carried into the analysis table.
+BOOKKEEPING_COLUMNS = ("has_pre", "has_post", "analysed")
+# Columns of the long table that identify a student and a time.
+_LONG_KEYS = ["student_id", "site", "group", "time"]
+
+
+def _key_part(value: object) -> str:
+    """A value as one part of a dotted numbers key: lower case, other characters -> '_'."""
+    return re.sub(r"[^a-z0-9_]+", "_", str(value).lower()).strip("_") or "blank"
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise DataError(f"{source}: column(s) {missing} are missing (rule: the processed-data "
+                        f"contract requires {list(columns)})")
+
+
+def _first_bad_row(mask: pd.Series) -> int:
+    """Spreadsheet line (header = 1) of the first True in ``mask``."""
+    return int(np.flatnonzero(mask.to_numpy())[0]) + 2
+
+
+def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
+    source = "participants.csv"
+    _require_columns(participants, ["student_id", "site", "group", "analysed"], source)
+    student = participants["student_id"]
+    if student.isna().any():
+        row = _first_bad_row(student.isna())
+        raise DataError(f"{source}, row {row}, column 'student_id': empty (rule: every "
+                        f"participant has an identifier)")
+    duplicated = student.duplicated(keep=False)
+    if duplicated.any():
+        row = _first_bad_row(duplicated)
+        raise DataError(f"{source}, row {row}, column 'student_id': value "
+                        f"{student.iloc[row - 2]!r} appears more than once (rule: one row per "
+                        f"student)")
+    analysed = pd.to_numeric(participants["analysed"], errors="coerce")
+    bad = ~analysed.isin([0, 1])
+    if bad.any():
+        row = _first_bad_row(bad)
+        value = participants["analysed"].iloc[row - 2]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise DataError(f"{source}, row {row}, column 'analysed': value {value!r} (rule: "
+                        f"analysed is 0 or 1)")
+    checked = participants.copy()
+    checked["student_id"] = student.astype(str)
+    checked["analysed"] = analysed.astype(int)
+    return checked
+
+
+def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
+                         waves: Sequence[str]) -> pd.DataFrame:
+    source = "mbi_items.csv"
+    _require_columns(items, ["student_id", "wave"], source)
+    checked = items.reset_index(drop=True).copy()
+    checked["student_id"] = checked["student_id"].astype(str)
+    bad_wave = ~checked["wave"].isin(list(waves))
+    if bad_wave.any():
+        row = _first_bad_row(bad_wave)
+        raise DataError(f"{source}, row {row}, column 'wave': value "
+                        f"{checked['wave'].iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
+    unknown = ~checked["student_id"].isin(set(known_students))
+    if unknown.any():
+        row = _first_bad_row(unknown)
+        raise DataError(f"{source}, row {row}, column 'student_id': value "
+                        f"{checked['student_id'].iloc[row - 2]!r} is not in participants.csv "
+                        f"(rule: every questionnaire belongs to an enrolled student)")
+    repeated = checked.duplicated(["student_id", "wave"], keep=False)
+    if repeated.any():
+        row = _first_bad_row(repeated)
+        raise DataError(f"{source}, row {row}: student {checked['student_id'].iloc[row - 2]!r} "
+                        f"has more than one questionnaire in wave "
+                        f"{checked['wave'].iloc[row - 2]!r} (rule: one row per student and "
+                        f"wave)")
+    return checked
+
+
+def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
+                         instrument: str | Instrument = "mbi_hss_mp",
+                         cutoffs: Mapping[str, object] | None = None,
+                         burnout_rule: str | None = "ee_or_dp",
+                         waves: Sequence[str] = ("pre", "post"),
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score the analysed students before and after, in a wide and a long table.
+
+    Parameters
+    ----------
+    participants : pandas.DataFrame
+        ``participants.csv``: one row per enrolled student with ``student_id``, ``site``,
+        ``group``, ``analysed`` (0/1) and characteristics (age, gender, ...).
+    mbi_items : pandas.DataFrame
+        ``mbi_items.csv``: one row per submitted questionnaire with ``student_id``, ``wave``
+        and the item columns of ``instrument``.
+    instrument : str or Instrument
+        Registry name of the instrument, default ``"mbi_hss_mp"``.
+    cutoffs : mapping, optional
+        Overrides of the instrument's cut-offs, e.g. ``{"high_ee": 30}``.
+    burnout_rule : str or None
+        Composite burnout definition (``"ee_or_dp"``, ``"ee_and_dp_or_pa"``,
+        ``"ee_or_dp_or_pa"``); ``None`` for the instrument's default (no ``burnout`` column
+        for an instrument without burnout rules).
+    waves : sequence of two str
+        The waves, earliest first; change = second minus first.
+
+    Returns
+    -------
+    analysis : pandas.DataFrame
+        One row per student with ``analysed == 1`` (in the order of ``participants``): the
+        participant's columns except ``has_pre``, ``has_post``, ``analysed``; then per score
+        ``<score>_pre``, ``<score>_post``, ``<score>_change``; then per flag ``<flag>_pre``,
+        ``<flag>_post``; then ``burnout_pre``, ``burnout_post``.
+    analysis_long : pandas.DataFrame
+        Two rows per analysed student: ``student_id``, ``site``, ``group``, ``time``, the
+        scores, ``burnout`` and the flags. Missing questionnaires give missing scores.
+
+    Raises
+    ------
+    DataError
+        When a required column is missing, a student appears twice, ``analysed`` is not 0/1,
+        a questionnaire has an unknown wave or student or is duplicated, or an item answer
+        breaks the instrument's rules (see :func:`burnout.scoring.score_instrument`).
+
+    Examples
+    --------
+    >>> participants = pd.DataFrame({"student_id": ["S1", "S2", "S3"], "site": "site_1",
+    ...     "group": ["intervention", "control", "control"], "analysed": [1, 1, 0]})
+    >>> items = pd.DataFrame({"student_id": ["S1", "S1", "S2", "S3"],
+    ...                       "wave": ["pre", "post", "pre", "pre"]})
+    >>> for number in range(1, 23):
+    ...     items[f"mbi_{number:02d}"] = [4, 2, 3, 1]
+    >>> analysis, long = build_analysis_table(participants, items)
+    >>> # S1 after: EE 9 x 2 = 18 is not high but DP 5 x 2 = 10 is: burnout by "ee_or_dp".
+    >>> print(analysis[["student_id", "ee_pre", "ee_post", "ee_change", "burnout_pre",
+    ...                 "burnout_post"]].to_string(index=False))
+    student_id  ee_pre  ee_post  ee_change  burnout_pre  burnout_post
+            S1    36.0     18.0      -18.0            1             1
+            S2    27.0      NaN        NaN            1          <NA>
+    """
+    instrument = _as_instrument(instrument)
+    waves = list(waves)
+    if len(waves) != 2 or waves[0] == waves[1]:
+        raise DataError(f"waves: need two different waves (before, after), got {waves!r}")
+    if burnout_rule is not None and not instrument.burnout_rules:
+        raise DataError(f"burnout_rule: instrument {instrument.name!r} defines no burnout "
+                        f"rules; pass burnout_rule=None")
+    participants = _checked_participants(participants)
+    items = _checked_items_table(mbi_items, participants["student_id"], waves)
+    scored = score_instrument(items, instrument, cutoffs=cutoffs, burnout_rule=burnout_rule,
+                              source="mbi_items.csv")
+    scored.insert(0, "student_id", items["student_id"].to_numpy())
+    scored.insert(1, "time", items["wave"].to_numpy())
+
+    score_names = list(instrument.subscales)
+    flag_names = list(resolve_cutoffs(instrument, cutoffs))
+    burnout = [BURNOUT_COLUMN] if BURNOUT_COLUMN in scored.columns else []
+
+    analysed = participants.loc[participants["analysed"] == 1].reset_index(drop=True)
+    frame = analysed[["student_id", "site", "group"]]
+    grid = frame.loc[frame.index.repeat(len(waves))].reset_index(drop=True)
+    grid["time"] = waves * len(analysed)
+    analysis_long = grid.merge(scored, on=["student_id", "time"], how="left", validate="1:1")
+    analysis_long = analysis_long[_LONG_KEYS + score_names + burnout + flag_names]
+
+    before, after = waves
+    keep = [column for column in analysed.columns if column not in BOOKKEEPING_COLUMNS]
+    analysis = analysed[keep].copy()
+    by_time = {time: analysis_long.loc[analysis_long["time"] == time]
+               .set_index("student_id").reindex(analysis["student_id"]).reset_index(drop=True)
+               for time in waves}
+    for name in score_names:
+        first = by_time[before][name]
+        second = by_time[after][name]
+        analysis[f"{name}_{before}"] = first
+        analysis[f"{name}_{after}"] = second
+        analysis[f"{name}_change"] = second - first
+    for name in flag_names + burnout:
+        for time in waves:
+            analysis[f"{name}_{time}"] = by_time[time][name]
+    return analysis, analysis_long
+
+
+def count_missing_scores(analysis_long: pd.DataFrame, scores: Sequence[str] | None = None,
+                         ) -> pd.DataFrame:
+    """Count, per score, time and group, the analysed students with and without a score.
+
+    Parameters
+    ----------
+    analysis_long : pandas.DataFrame
+        The long table of :func:`build_analysis_table`.
+    scores : sequence of str, optional
+        Score columns to count; default every column after ``time`` that is not a key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per score, time and group (times and groups in order of appearance):
+        ``score``, ``time``, ``group``, ``students``, ``scored``, ``missing``.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"student_id": ["S1", "S1"], "site": "site_1",
+    ...     "group": "control", "time": ["pre", "post"], "ee": [20.0, None]})
+    >>> print(count_missing_scores(long).to_string(index=False))
+    score time   group  students  scored  missing
+       ee  pre control         1       1        0
+       ee post control         1       0        1
+    """
+    _require_columns(analysis_long, _LONG_KEYS, "analysis_long")
+    if scores is None:
+        scores = [column for column in analysis_long.columns if column not in _LONG_KEYS]
+    _require_columns(analysis_long, list(scores), "analysis_long")
+    rows = []
+    for score in scores:
+        for time in analysis_long["time"].unique():
+            for group in analysis_long["group"].unique():
+                values = analysis_long.loc[(analysis_long["time"] == time)
+                                           & (analysis_long["group"] == group), score]
+                rows.append({"score": score, "time": time, "group": group,
+                             "students": int(len(values)), "scored": int(values.notna().sum()),
+                             "missing": int(values.isna().sum())})
+    return pd.DataFrame(rows, columns=["score", "time", "group", "students", "scored",
+                                       "missing"])
+
+
+def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> dict[str, object]:
+    """The citable numbers of the scoring stage, under flat dotted keys.
+
+    Parameters
+    ----------
+    analysis_long : pandas.DataFrame
+        The long table of :func:`build_analysis_table`.
+    reliability : pandas.DataFrame
+        The table of :func:`burnout.reliability.cronbach_alpha_table`.
+
+    Returns
+    -------
+    dict
+        ``score.analysed.total`` and ``score.analysed.<group>`` (students),
+        ``score.<score>.<time>.missing`` (analysed students without that score), and
+        ``reliability.<subscale>.<wave>.alpha`` / ``.ci_low`` / ``.ci_high`` / ``.n``.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"student_id": ["S1", "S1"], "site": "site_1",
+    ...     "group": "control", "time": ["pre", "post"], "ee": [20.0, None]})
+    >>> alphas = pd.DataFrame({"subscale": ["ee"], "wave": ["pre"], "n": [40],
+    ...     "alpha": [0.9], "ci_low": [0.85], "ci_high": [0.94]})
+    >>> numbers = scoring_numbers(long, alphas)
+    >>> numbers["score.analysed.control"], numbers["score.ee.post.missing"]
+    (1, 1)
+    >>> numbers["reliability.ee.pre.alpha"]
+    0.9
+    """
+    _require_columns(analysis_long, _LONG_KEYS, "analysis_long")
+    _require_columns(reliability, ["subscale", "wave", "n", "alpha", "ci_low", "ci_high"],
+                     "reliability")
+    students = analysis_long.drop_duplicates("student_id")
+    numbers: dict[str, object] = {"score.analysed.total": int(len(students))}
+    for group, count in students["group"].value_counts(sort=False).items():
+        numbers[f"score.analysed.{_key_part(group)}"] = int(count)
+    for score in [column for column in analysis_long.columns if column not in _LONG_KEYS]:
+        for time, values in analysis_long.groupby("time", sort=False)[score]:
+            numbers[f"score.{_key_part(score)}.{_key_part(time)}.missing"] = int(
+                values.isna().sum())
+    for row in reliability.itertuples(index=False):
+        stem = f"reliability.{_key_part(row.subscale)}.{_key_part(row.wave)}"
+        numbers[f"{stem}.n"] = int(row.n)
+        for name in ("alpha", "ci_low", "ci_high"):
+            value = getattr(row, name)
+            numbers[f"{stem}.{name}"] = None if pd.isna(value) else float(value)
+    return numbers

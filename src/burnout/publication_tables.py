@@ -1,0 +1,178 @@
+"""The study's publication tables, built from the tidy results the analysis stages wrote.
+
+Each function takes the tidy CSV tables of one stage and returns a DataFrame of display strings,
+formatted with the rules of :mod:`burnout.tables` (one decimal for scores, ``"<0.001"`` style
+p-values, ``"a to b"`` intervals), ready for :func:`burnout.tables.export_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from burnout.tables import (
+    format_interval,
+    format_median_quartiles,
+    format_number,
+    format_p_value,
+)
+
+__all__ = [
+    "baseline_publication_table",
+    "unadjusted_publication_table",
+    "adjusted_publication_table",
+    "survey_publication_table",
+    "themes_publication_table",
+    "SUBSCALE_NAMES",
+]
+
+# Names of the MBI subscales as a reader of the paper expects them.
+SUBSCALE_NAMES = {
+    "ee": "Emotional exhaustion",
+    "dp": "Depersonalization",
+    "pa": "Personal accomplishment",
+}
+_GROUPS = ("intervention", "control")
+
+
+def _group_header(group: str, n: object) -> str:
+    return f"{group.capitalize()} (n = {n})"
+
+
+def baseline_publication_table(table1: pd.DataFrame,
+                               labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Table 1 (baseline characteristics by group) from ``table1.csv`` of the describe stage.
+
+    Parameters
+    ----------
+    table1 : DataFrame
+        Columns ``variable, level, statistic, intervention, control, smd``; the row with
+        ``variable == "n"`` holds the group sizes.
+    labels : mapping, optional
+        Display names of variables (default: the subscale names, otherwise the column name).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Characteristic``, ``Intervention (n = ..)``, ``Control (n = ..)``, ``SMD``.
+
+    Examples
+    --------
+    >>> table1 = pd.DataFrame({"variable": ["n", "age"], "level": [None, None],
+    ...     "statistic": ["n", "mean (SD)"], "intervention": ["10", "26.0 (1.0)"],
+    ...     "control": ["12", "25.5 (1.2)"], "smd": [None, 0.45]})
+    >>> baseline_publication_table(table1).iloc[0].tolist()
+    ['age, mean (SD)', '26.0 (1.0)', '25.5 (1.2)', '0.45']
+    """
+    names = {**{f"{key}_pre": f"{name} at baseline" for key, name in SUBSCALE_NAMES.items()},
+             **(labels or {})}
+    sizes = table1.loc[table1["variable"] == "n"].iloc[0]
+    rows = []
+    for _, row in table1.loc[table1["variable"] != "n"].iterrows():
+        label = names.get(row["variable"], str(row["variable"]).replace("_", " "))
+        if pd.notna(row["level"]) and str(row["level"]) != "":
+            label = f"{label}: {row['level']}"
+        rows.append({
+            "Characteristic": f"{label}, {row['statistic']}",
+            _group_header("intervention", sizes["intervention"]): row["intervention"],
+            _group_header("control", sizes["control"]): row["control"],
+            "SMD": format_number(row["smd"], decimals=2) if pd.notna(row["smd"]) else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def unadjusted_publication_table(medians: pd.DataFrame, rank_sums: pd.DataFrame) -> pd.DataFrame:
+    """Scores before, after and change per group with the rank-sum test of the change.
+
+    ``medians`` is ``unadjusted_medians.csv`` (subscale, wave, group, n, median, q1, q3) and
+    ``rank_sums`` is ``unadjusted_rank_sum.csv`` (outcome ``<s>_change``, p_val, shift, CI).
+    """
+    rows = []
+    sizes = medians.groupby("group")["n"].max()
+    for subscale, name in SUBSCALE_NAMES.items():
+        if subscale not in set(medians["subscale"]):
+            continue
+        test = rank_sums.set_index("outcome").loc[f"{subscale}_change"]
+        for wave in ("pre", "post", "change"):
+            cells = medians[(medians["subscale"] == subscale) & (medians["wave"] == wave)]
+            row = {"Subscale": name if wave == "pre" else "",
+                   "Wave": {"pre": "Before", "post": "After", "change": "Change"}[wave]}
+            for group in _GROUPS:
+                cell = cells[cells["group"] == group].iloc[0]
+                row[_group_header(group, sizes[group])] = format_median_quartiles(
+                    cell["median"], cell["q1"], cell["q3"])
+            change = wave == "change"
+            row["Location shift (95% CI)"] = (
+                f"{format_number(test['shift'])} "
+                f"({format_interval(test['shift_ci_low'], test['shift_ci_high'])})"
+                if change else "")
+            row["p"] = format_p_value(test["p_val"]) if change else ""
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame) -> pd.DataFrame:
+    """Adjusted mean differences of the change scores: model standard errors and HC3.
+
+    ``ordinary`` and ``robust`` are ``adjusted_ols.csv`` and ``adjusted_ols_hc3.csv``.
+    """
+    robust = robust.set_index("outcome")
+    rows = []
+    for _, fit in ordinary.iterrows():
+        subscale = str(fit["outcome"]).removesuffix("_change")
+        sandwich = robust.loc[fit["outcome"]]
+        rows.append({
+            "Subscale": SUBSCALE_NAMES.get(subscale, subscale),
+            "n": str(int(fit["n"])),
+            "Adjusted difference (95% CI)":
+                f"{format_number(fit['difference'])} "
+                f"({format_interval(fit['ci_low'], fit['ci_high'])})",
+            "p": format_p_value(fit["p"]),
+            "HC3 95% CI": format_interval(sandwich["ci_low"], sandwich["ci_high"]),
+            "HC3 p": format_p_value(sandwich["p"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def survey_publication_table(agree_by_respondent: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Agreement with each evaluation item, n/N (%) with the Wilson 95% CI.
+
+    ``agree_by_respondent`` maps a respondent label (e.g. ``"Students"``) to its
+    ``survey_agree_*.csv`` table (item, wording, agree, respondents, proportion, ci_low, ci_high).
+    """
+    rows = []
+    for respondent, table in agree_by_respondent.items():
+        for _, item in table.iterrows():
+            rows.append({
+                "Respondents": respondent,
+                "Item": item["wording"],
+                "Agree, n/N (%)": f"{int(item['agree'])}/{int(item['respondents'])} "
+                                  f"({format_number(100 * item['proportion'])})",
+                "95% CI (%)": format_interval(100 * item["ci_low"], 100 * item["ci_high"]),
+            })
+    return pd.DataFrame(rows)
+
+
+def themes_publication_table(frequencies: pd.DataFrame, agreement: pd.DataFrame,
+                             labels: Mapping[str, str]) -> pd.DataFrame:
+    """Themes: responses carrying each theme by respondent type, and the coders' agreement.
+
+    ``frequencies`` is ``themes_frequencies.csv`` (theme, respondent_type, count, respondents,
+    percent); ``agreement`` is ``themes_agreement.csv`` (theme, percent_agreement, kappa);
+    ``labels`` maps theme names to display labels (the codebook's ``label``).
+    """
+    agreement = agreement.set_index("theme")
+    rows = []
+    for theme, label in labels.items():
+        row = {"Theme": label}
+        for respondent_type, header in (("student", "Students"), ("mentor", "Mentors")):
+            cell = frequencies[(frequencies["theme"] == theme)
+                               & (frequencies["respondent_type"] == respondent_type)]
+            row[header] = (f"{int(cell['count'].iloc[0])}/{int(cell['respondents'].iloc[0])} "
+                           f"({format_number(cell['percent'].iloc[0])})") if len(cell) else "NA"
+        row["Agreement (%)"] = format_number(agreement.loc[theme, "percent_agreement"])
+        kappa = agreement.loc[theme, "kappa"]
+        row["Cohen's kappa"] = format_number(kappa, decimals=2) if pd.notna(kappa) else "NA"
+        rows.append(row)
+    return pd.DataFrame(rows)
