@@ -18,6 +18,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 RUN := $(PY) -m burnout
+# Import the package from this checkout's src/, whichever checkout the venv was installed from.
+export PYTHONPATH := $(CURDIR)/src
 BUILD := .build
 
 # Studies: every params/<study>.yaml, or the one named by STUDY=.
