@@ -28,7 +28,7 @@ STUDY ?=
 STUDIES ?= $(if $(STUDY),$(STUDY),$(ALL_STUDIES))
 STUDY_TARGETS = $(foreach s,$(STUDIES),$(STAGE_TARGETS_$(s)))
 
-.PHONY: help all test lint unit nbval rebuild-check lab clean replica validate-r bench lock venv
+.PHONY: help all test lint unit nbval rebuild-check lab clean replica validate-r bench lock venv report
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -78,6 +78,9 @@ nbval: $(VENV_STAMP) ## re-execute the committed executed notebooks and compare 
 
 rebuild-check: $(VENV_STAMP) ## rebuild every generated file in a clean copy; name any that differ
 	$(RUN) rebuild-check $(if $(STUDY),$(STUDY))
+
+report: all ## render the executed notebooks as HTML (reports/<study>/html/index.html)
+	$(RUN) report $(STUDIES)
 
 bench: $(VENV_STAMP) ## print the performance budgets as measured on this machine
 	$(PY) tests/benchmark.py

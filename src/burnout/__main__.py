@@ -82,6 +82,14 @@ def _rebuild_check(args: argparse.Namespace) -> int:
     return rebuild_check(studies=args.studies)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from burnout.html_report import render_html_report
+
+    for study in args.studies:
+        print(f"{render_html_report(study)}: open it in a browser")
+    return 0
+
+
 def _studies(args: argparse.Namespace) -> int:
     from burnout.parameters import list_studies
 
@@ -132,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument("studies", nargs="*")
     rebuild.set_defaults(handler=_rebuild_check)
+
+    report = commands.add_parser("report", help="render the executed notebooks as HTML pages")
+    report.add_argument("studies", nargs="+")
+    report.set_defaults(handler=_report)
 
     studies = commands.add_parser("studies", help="list the studies that have a parameter file")
     studies.set_defaults(handler=_studies)
