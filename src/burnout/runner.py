@@ -157,9 +157,10 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
                 f"cell {error.exec_count}: {error.ename}: {error.evalue}"
             ) from None
         finally:
-            # papermill shuts down only the kernels it starts itself; this one is ours.
+            # papermill shuts down only the kernels it starts itself; this one is ours. The
+            # notebook has finished and its outputs are in hand, so no graceful wait is needed.
             if kernel_manager.has_kernel:
-                kernel_manager.shutdown_kernel(now=False)
+                kernel_manager.shutdown_kernel(now=True)
         executed = nbformat.read(executed_path, as_version=4)
     warnings = _stderr_of(executed)
     if warnings:
