@@ -45,3 +45,4 @@ def test_figures_are_byte_identical_and_undated(tmp_path):
     pdf = first[1].read_bytes()
     assert b"CreationDate" not in pdf and pdf.startswith(b"%PDF")
     assert first[0].read_bytes().startswith(b"\x89PNG")
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DataError", "Problem", "ValidationError"]
+__all__ = ["DataError", "Problem", "ValidationError", "require_columns"]
 
 
 class DataError(ValueError):
@@ -43,3 +43,20 @@ class ValidationError(DataError):
         lines = [f"{len(self.problems)} problem(s) found in the raw data:"]
         lines += [f"  - {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
+
+
+def require_columns(frame, columns, where: str) -> None:
+    """Raise :class:`DataError` naming ``where`` and every column of ``columns`` not in ``frame``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"group": []}), ["group", "ee"], "rank_sum_table")
+    Traceback (most recent call last):
+    ...
+    burnout.errors.DataError: rank_sum_table: column(s) ['ee'] missing (columns present: ['group'])
+    """
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise DataError(f"{where}: column(s) {missing} missing (columns present: "
+                        f"{list(frame.columns)})")

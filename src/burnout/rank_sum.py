@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from burnout.errors import DataError
+from burnout.errors import DataError, require_columns
 
 __all__ = ["rank_sum_test", "rank_sum_table"]
 
@@ -303,10 +303,7 @@ def rank_sum_table(data: pd.DataFrame, outcomes: Sequence[str], group: str = "gr
     """
     if isinstance(outcomes, str):
         outcomes = [outcomes]
-    missing = [column for column in [group, *outcomes] if column not in data.columns]
-    if missing:
-        raise DataError(f"rank_sum_table: column(s) {missing} missing (columns present: "
-                        f"{list(data.columns)})")
+    require_columns(data, [group, *outcomes], "rank_sum_table")
     rows = []
     for outcome in outcomes:
         samples = {}

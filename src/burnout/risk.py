@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from burnout.errors import DataError
+from burnout.errors import DataError, require_columns
 
 __all__ = ["risk_ratio", "risk_ratio_table"]
 
@@ -201,10 +201,7 @@ def risk_ratio_table(data: pd.DataFrame, outcomes: Sequence[str], group: str = "
     """
     if isinstance(outcomes, str):
         outcomes = [outcomes]
-    missing = [column for column in [group, *outcomes] if column not in data.columns]
-    if missing:
-        raise DataError(f"risk_ratio_table: column(s) {missing} missing (columns present: "
-                        f"{list(data.columns)})")
+    require_columns(data, [group, *outcomes], "risk_ratio_table")
     rows = []
     for outcome in outcomes:
         values = pd.to_numeric(data[outcome], errors="coerce")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from burnout.errors import DataError
+from burnout.errors import DataError, require_columns
 
 __all__ = ["median_quartiles_table"]
 
@@ -70,10 +70,7 @@ def median_quartiles_table(analysis: pd.DataFrame, subscales: Sequence[str] = ("
     if isinstance(waves, str):
         waves = [waves]
     columns = [f"{subscale}_{wave}" for subscale in subscales for wave in waves]
-    missing = [column for column in [group, *columns] if column not in analysis.columns]
-    if missing:
-        raise DataError(f"median_quartiles_table: column(s) {missing} missing (columns "
-                        f"present: {list(analysis.columns)})")
+    require_columns(analysis, [group, *columns], "median_quartiles_table")
     rows = []
     for subscale in subscales:
         for wave in waves:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from burnout.errors import DataError
+from burnout.errors import DataError, require_columns
 from burnout.plots.style import OKABE_ITO, TWO_COLUMNS, new_figure
 
 __all__ = ["diagnostics_figure"]
@@ -56,10 +56,7 @@ def diagnostics_figure(diagnostics: pd.DataFrame, title: str | None = None):
     >>> len(figure.axes)
     2
     """
-    missing = [column for column in _NEEDED if column not in diagnostics.columns]
-    if missing:
-        raise DataError(f"diagnostics_figure: column(s) {missing} missing (columns present: "
-                        f"{list(diagnostics.columns)})")
+    require_columns(diagnostics, _NEEDED, "diagnostics_figure")
     if diagnostics.empty:
         raise DataError("diagnostics_figure: the diagnostics table has no rows")
     figure, (left, right) = new_figure(TWO_COLUMNS, TWO_COLUMNS * 0.4, ncols=2)
