@@ -82,7 +82,7 @@ STAGES: dict[str, Stage] = {
         Stage("manuscript", "10_manuscript",
               ("clean", "score", "describe", "unadjusted", "adjusted", "survey", "qualitative"),
               ("manuscript", "reproduction", "templates/*.j2"), ("published/{study}.yaml",),
-              optional=("describe", "survey", "qualitative")),
+              optional=("describe", "unadjusted", "survey", "qualitative")),
     )
 }
 
