@@ -138,6 +138,7 @@ def test_mixed_model_publication_table_formats_itt_and_per_protocol():
     assert table.loc[1, "Difference (SE)"] == "3.00 (1.29)"
     assert table.loc[1, "95% CI"] == "0.47 to 5.53"
     assert table.loc[1, "Per protocol: difference (95% CI)"] == "2.30 (0.47 to 5.53)"
+    assert table["p"].tolist() == ["0.298", "0.021"]
     with pytest.raises(DataError, match="no row for outcome 'ee'"):
         mixed_model_publication_table(itt, protocol.iloc[1:])
     with pytest.raises(DataError, match=r"lacks column\(s\) \['se'\]"):

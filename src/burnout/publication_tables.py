@@ -146,6 +146,11 @@ def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame) -> 
     return pd.DataFrame(rows)
 
 
+def _trial_p_value(p: float) -> str:
+    """p with three decimals, ``<0.001`` below (journal style of randomized trials)."""
+    return format_p_value(p) if p < 0.001 else f"{p:.3f}"
+
+
 def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
                                   per_protocol: pd.DataFrame | None = None,
                                   labels: Mapping[str, str] | None = None,
@@ -170,6 +175,8 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
     pandas.DataFrame
         Display strings: ``Outcome``, ``n``, ``Difference (SE)``, ``95% CI``, ``p`` and, with
         ``per_protocol``, ``Per protocol: difference (95% CI)`` and ``Per protocol: p``.
+        p-values have three decimals (``"<0.001"`` below), as trials report them, so that a
+        p of 0.048 is not printed as 0.05.
 
     Raises
     ------
@@ -183,8 +190,8 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
     ...                     "ci_low": [0.0], "ci_high": [0.9], "p": [0.048],
     ...                     "n_subjects": [390]})
     >>> print(mixed_model_publication_table(itt, labels={}).to_string(index=False))
-        Outcome   n Difference (SE)       95% CI    p
-    flourishing 390     0.45 (0.23) 0.00 to 0.90 0.05
+        Outcome   n Difference (SE)       95% CI     p
+    flourishing 390     0.45 (0.23) 0.00 to 0.90 0.048
     """
     from burnout.errors import DataError
 
@@ -207,7 +214,7 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
             "Difference (SE)": f"{format_number(fit['difference'], decimals)} "
                                f"({format_number(fit['se'], decimals)})",
             "95% CI": format_interval(fit["ci_low"], fit["ci_high"], decimals),
-            "p": format_p_value(fit["p"]),
+            "p": _trial_p_value(fit["p"]),
         }
         if protocol is not None:
             if outcome not in protocol.index:
@@ -218,7 +225,7 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
             row["Per protocol: difference (95% CI)"] = (
                 f"{format_number(other['difference'], decimals)} "
                 f"({format_interval(other['ci_low'], other['ci_high'], decimals)})")
-            row["Per protocol: p"] = format_p_value(other["p"])
+            row["Per protocol: p"] = _trial_p_value(other["p"])
         rows.append(row)
     return pd.DataFrame(rows)
 
