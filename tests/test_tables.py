@@ -143,3 +143,17 @@ def test_mixed_model_publication_table_formats_itt_and_per_protocol():
         mixed_model_publication_table(itt, protocol.iloc[1:])
     with pytest.raises(DataError, match=r"lacks column\(s\) \['se'\]"):
         mixed_model_publication_table(itt.drop(columns="se"))
+
+
+def test_baseline_table_names_secondary_outcomes():
+    from burnout.publication_tables import baseline_publication_table
+
+    table1 = pd.DataFrame({"variable": ["n", "self_compassion_pre", "training_year"],
+                           "level": [None, None, None],
+                           "statistic": ["n", "mean (SD)", "mean (SD)"],
+                           "intervention": ["10", "34.0 (9.9)", "2.1 (1.0)"],
+                           "control": ["12", "34.2 (9.5)", "2.3 (1.1)"],
+                           "smd": [None, -0.04, 0.1]})
+    labels = baseline_publication_table(table1)["Characteristic"].tolist()
+    assert labels == ["Self-compassion (SCS-SF, 12-60) at baseline, mean (SD)",
+                      "training year, mean (SD)"]

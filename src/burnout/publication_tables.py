@@ -61,7 +61,8 @@ def baseline_publication_table(table1: pd.DataFrame,
         Columns ``variable, level, statistic, intervention, control, smd``; the row with
         ``variable == "n"`` holds the group sizes.
     labels : mapping, optional
-        Display names of variables (default: the subscale names, otherwise the column name).
+        Display names of variables (default: the outcome names of :data:`OUTCOME_NAMES` for
+        baseline scores, otherwise the column name).
 
     Returns
     -------
@@ -76,7 +77,7 @@ def baseline_publication_table(table1: pd.DataFrame,
     >>> baseline_publication_table(table1).iloc[0].tolist()
     ['age, mean (SD)', '26.0 (1.0)', '25.5 (1.2)', '0.45']
     """
-    names = {**{f"{key}_pre": f"{name} at baseline" for key, name in SUBSCALE_NAMES.items()},
+    names = {**{f"{key}_pre": f"{name} at baseline" for key, name in OUTCOME_NAMES.items()},
              **(labels or {})}
     sizes = table1.loc[table1["variable"] == "n"].iloc[0]
     rows = []
