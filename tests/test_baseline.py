@@ -80,3 +80,25 @@ def test_bad_input_raises():
     data.loc[2, "age"] = "old"
     with pytest.raises(DataError, match="row 4, column 'age'"):
         baseline_table(data, categorical=[], continuous=["age"])
+
+
+def test_describe_numbers_agrees_with_numpy():
+    import numpy as np
+
+    from burnout.baseline import describe_numbers
+
+    ages = [23, 25, 27, 24, 30]
+    numbers = describe_numbers(pd.DataFrame({"age": ages}), ["age"])
+    assert numbers["describe.age.mean"] == pytest.approx(np.mean(ages))
+    assert numbers["describe.age.sd"] == pytest.approx(np.std(ages, ddof=1))
+    assert numbers["describe.age.n"] == 5
+
+
+def test_describe_numbers_bad_input_names_row_and_column():
+    from burnout.baseline import describe_numbers
+    from burnout.errors import DataError
+
+    with pytest.raises(DataError, match=r"analysis.csv, row 3, column 'age'"):
+        describe_numbers(pd.DataFrame({"age": [23, "old"]}), ["age"])
+    with pytest.raises(DataError, match="column 'height' missing"):
+        describe_numbers(pd.DataFrame({"age": [23]}), ["height"])

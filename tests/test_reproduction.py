@@ -150,3 +150,35 @@ def test_study_a_reproduces_every_published_value():
     stale = table[table["within"] & flagged]
     assert stale.empty, f"reproduced but flagged as a known discrepancy: {list(stale['key'])}"
     assert int(table["within"].sum()) >= len(table) - 2, "at most two known discrepancies"
+
+
+def test_the_published_file_of_study_b_is_valid_and_complete():
+    published = load_published(published_path("coaching"))
+    assert published["source"]["doi"] == "10.1371/journal.pone.0328546"
+    assert published["source"]["location"] == "abstract"
+    for entry in published["values"]:
+        assert all(KEY_PATTERN.match(key) for key in entry["keys"]), entry["keys"]
+        assert entry.get("reason"), f"{entry['key']}: every tolerance states its reason"
+        assert entry.get("description")
+    keys = {key for entry in published["values"] for key in entry["keys"]}
+    for outcome in ("self_compassion", "flourishing"):
+        for statistic in ("difference", "se", "ci_low", "ci_high", "p"):
+            assert f"mixed.{outcome}.{statistic}" in keys
+    for outcome in ("ee", "dp", "pa", "impostor", "moral_injury"):
+        assert f"mixed.{outcome}.p" in keys  # "no significant difference"
+
+
+COACHING_NUMBERS_JSON = study_paths("coaching").reports / "numbers.json"
+
+
+@pytest.mark.skipif(not COACHING_NUMBERS_JSON.exists(),
+                    reason="reports/coaching/numbers.json not built yet (run the pipeline)")
+def test_study_b_reproduces_every_published_value():
+    """Study B (randomized trial, ITT mixed models): every published value reproduced."""
+    numbers = json.loads(COACHING_NUMBERS_JSON.read_text(encoding="utf-8"))
+    table = compare_with_published(numbers, published_path("coaching"))
+    assert table["within"].all(), table.loc[~table["within"],
+                                            ["key", "published", "reproduced"]].to_string()
+    for outcome in ("ee", "dp", "pa", "impostor", "moral_injury"):
+        assert numbers[f"mixed.{outcome}.p"] >= 0.05
+    assert numbers["mixed.self_compassion.p"] < 0.05 and numbers["mixed.flourishing.p"] < 0.05

@@ -123,3 +123,37 @@ def test_export_table_rejects_bad_input(tmp_path):
     with pytest.raises(DataError, match="one level"):
         export_table(pd.DataFrame([[1, 2]], columns=columns), tmp_path / "t")
     assert not list(tmp_path.iterdir())
+
+
+def test_mixed_model_publication_table_formats_itt_and_per_protocol():
+    from burnout.errors import DataError
+    from burnout.publication_tables import mixed_model_publication_table
+
+    itt = pd.DataFrame({"outcome": ["ee", "self_compassion"], "difference": [-1.0, 3.0],
+                        "se": [0.96, 1.29], "ci_low": [-2.88, 0.47], "ci_high": [0.88, 5.53],
+                        "p": [0.298, 0.0205], "n_subjects": [390, 390]})
+    protocol = itt.assign(difference=[-0.5, 2.3], p=[0.6, 0.11], n_subjects=[234, 234])
+    table = mixed_model_publication_table(itt, protocol, labels={"self_compassion": "SC"})
+    assert table["Outcome"].tolist() == ["ee", "SC"]
+    assert table.loc[1, "Difference (SE)"] == "3.00 (1.29)"
+    assert table.loc[1, "95% CI"] == "0.47 to 5.53"
+    assert table.loc[1, "Per protocol: difference (95% CI)"] == "2.30 (0.47 to 5.53)"
+    assert table["p"].tolist() == ["0.298", "0.021"]
+    with pytest.raises(DataError, match="no row for outcome 'ee'"):
+        mixed_model_publication_table(itt, protocol.iloc[1:])
+    with pytest.raises(DataError, match=r"lacks column\(s\) \['se'\]"):
+        mixed_model_publication_table(itt.drop(columns="se"))
+
+
+def test_baseline_table_names_secondary_outcomes():
+    from burnout.publication_tables import baseline_publication_table
+
+    table1 = pd.DataFrame({"variable": ["n", "self_compassion_pre", "training_year"],
+                           "level": [None, None, None],
+                           "statistic": ["n", "mean (SD)", "mean (SD)"],
+                           "intervention": ["10", "34.0 (9.9)", "2.1 (1.0)"],
+                           "control": ["12", "34.2 (9.5)", "2.3 (1.1)"],
+                           "smd": [None, -0.04, 0.1]})
+    labels = baseline_publication_table(table1)["Characteristic"].tolist()
+    assert labels == ["Self-compassion (SCS-SF, 12-60) at baseline, mean (SD)",
+                      "training year, mean (SD)"]

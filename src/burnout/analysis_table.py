@@ -32,6 +32,8 @@ __all__ = ["build_analysis_table", "count_missing_scores", "scoring_numbers",
 
 # Participant columns used for selecting students, not carried into the analysis table.
 BOOKKEEPING_COLUMNS = ("has_pre", "has_post", "analysed")
+# Participant columns carried into the long table when present (a trial's per-protocol set).
+_LONG_EXTRAS = ("per_protocol",)
 # Columns of the long table that identify a student and a time.
 _LONG_KEYS = ["student_id", "site", "group", "time"]
 
@@ -84,8 +86,7 @@ def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
 
 
 def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
-                         waves: Sequence[str]) -> pd.DataFrame:
-    source = "mbi_items.csv"
+                         waves: Sequence[str], source: str = "mbi_items.csv") -> pd.DataFrame:
     _require_columns(items, ["student_id", "wave"], source)
     checked = items.reset_index(drop=True).copy()
     checked["student_id"] = checked["student_id"].astype(str)
@@ -111,10 +112,11 @@ def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
 
 
 def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
-                         instrument: str | Instrument = "mbi_hss_mp",
+                         instrument: str | Instrument | Sequence[str | Instrument] = "mbi_hss_mp",
                          cutoffs: Mapping[str, object] | None = None,
                          burnout_rule: str | None = "ee_or_dp",
                          waves: Sequence[str] = ("pre", "post"),
+                         source: str = "mbi_items.csv",
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score the analysed students before and after, in a wide and a long table.
 
@@ -126,16 +128,20 @@ def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
     mbi_items : pandas.DataFrame
         ``mbi_items.csv``: one row per submitted questionnaire with ``student_id``, ``wave``
         and the item columns of ``instrument``.
-    instrument : str or Instrument
-        Registry name of the instrument, default ``"mbi_hss_mp"``.
+    instrument : str, Instrument or sequence of them
+        Registry name of the instrument, default ``"mbi_hss_mp"``, or several instruments
+        answered in the same questionnaire (a trial's survey: ``["mbi_hss_mp",
+        "self_compassion_scale_sf", ...]``); the first is the primary instrument.
     cutoffs : mapping, optional
-        Overrides of the instrument's cut-offs, e.g. ``{"high_ee": 30}``.
+        Overrides of the primary instrument's cut-offs, e.g. ``{"high_ee": 30}``.
     burnout_rule : str or None
         Composite burnout definition (``"ee_or_dp"``, ``"ee_and_dp_or_pa"``,
         ``"ee_or_dp_or_pa"``); ``None`` for the instrument's default (no ``burnout`` column
         for an instrument without burnout rules).
     waves : sequence of two str
         The waves, earliest first; change = second minus first.
+    source : str
+        Name of the item table, used in error messages (``"mbi_items.csv"``).
 
     Returns
     -------
@@ -170,31 +176,50 @@ def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
     student_id  ee_pre  ee_post  ee_change  burnout_pre  burnout_post
             S1    36.0     18.0      -18.0            1             1
             S2    27.0      NaN        NaN            1          <NA>
+
+    Several instruments of one questionnaire are scored side by side:
+
+    >>> for number in range(1, 13):
+    ...     items[f"self_compassion_{number:02d}"] = [5, 3, 3, 1]
+    >>> _, long = build_analysis_table(participants, items,
+    ...                                ["mbi_hss_mp", "self_compassion_scale_sf"])
+    >>> list(long.columns[4:9])
+    ['ee', 'dp', 'pa', 'self_compassion', 'burnout']
     """
-    instrument = _as_instrument(instrument)
+    if isinstance(instrument, (str, Instrument)):
+        instruments = [_as_instrument(instrument)]
+    else:
+        instruments = [_as_instrument(name) for name in instrument]
+    if not instruments:
+        raise DataError("instrument: need at least one instrument of the registry")
+    primary = instruments[0]
     waves = list(waves)
     if len(waves) != 2 or waves[0] == waves[1]:
         raise DataError(f"waves: need two different waves (before, after), got {waves!r}")
-    if burnout_rule is not None and not instrument.burnout_rules:
-        raise DataError(f"burnout_rule: instrument {instrument.name!r} defines no burnout "
+    if burnout_rule is not None and not primary.burnout_rules:
+        raise DataError(f"burnout_rule: instrument {primary.name!r} defines no burnout "
                         f"rules; pass burnout_rule=None")
     participants = _checked_participants(participants)
-    items = _checked_items_table(mbi_items, participants["student_id"], waves)
-    scored = score_instrument(items, instrument, cutoffs=cutoffs, burnout_rule=burnout_rule,
-                              source="mbi_items.csv")
+    items = _checked_items_table(mbi_items, participants["student_id"], waves, source)
+    parts = [score_instrument(items, primary, cutoffs=cutoffs, burnout_rule=burnout_rule,
+                              source=source)]
+    parts += [score_instrument(items, other, source=source) for other in instruments[1:]]
+    scored = pd.concat(parts, axis=1)
     scored.insert(0, "student_id", items["student_id"].to_numpy())
     scored.insert(1, "time", items["wave"].to_numpy())
 
-    score_names = list(instrument.subscales)
-    flag_names = list(resolve_cutoffs(instrument, cutoffs))
+    score_names = [name for definition in instruments for name in definition.subscales]
+    flag_names = list(resolve_cutoffs(primary, cutoffs))
+    flag_names += [name for definition in instruments[1:] for name in resolve_cutoffs(definition)]
     burnout = [BURNOUT_COLUMN] if BURNOUT_COLUMN in scored.columns else []
 
     analysed = participants.loc[participants["analysed"] == 1].reset_index(drop=True)
-    frame = analysed[["student_id", "site", "group"]]
+    extras = [column for column in _LONG_EXTRAS if column in analysed.columns]
+    frame = analysed[["student_id", "site", "group", *extras]]
     grid = frame.loc[frame.index.repeat(len(waves))].reset_index(drop=True)
     grid["time"] = waves * len(analysed)
     analysis_long = grid.merge(scored, on=["student_id", "time"], how="left", validate="1:1")
-    analysis_long = analysis_long[_LONG_KEYS + score_names + burnout + flag_names]
+    analysis_long = analysis_long[_LONG_KEYS + score_names + burnout + flag_names + extras]
 
     before, after = waves
     keep = [column for column in analysed.columns if column not in BOOKKEEPING_COLUMNS]
@@ -242,7 +267,8 @@ def count_missing_scores(analysis_long: pd.DataFrame, scores: Sequence[str] | No
     """
     _require_columns(analysis_long, _LONG_KEYS, "analysis_long")
     if scores is None:
-        scores = [column for column in analysis_long.columns if column not in _LONG_KEYS]
+        scores = [column for column in analysis_long.columns
+                  if column not in _LONG_KEYS and column not in _LONG_EXTRAS]
     _require_columns(analysis_long, list(scores), "analysis_long")
     rows = []
     for score in scores:
@@ -293,7 +319,8 @@ def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> d
     numbers: dict[str, object] = {"score.analysed.total": int(len(students))}
     for group, count in students["group"].value_counts(sort=False).items():
         numbers[f"score.analysed.{_key_part(group)}"] = int(count)
-    for score in [column for column in analysis_long.columns if column not in _LONG_KEYS]:
+    for score in [column for column in analysis_long.columns
+                  if column not in _LONG_KEYS and column not in _LONG_EXTRAS]:
         for time, values in analysis_long.groupby("time", sort=False)[score]:
             numbers[f"score.{_key_part(score)}.{_key_part(time)}.missing"] = int(
                 values.isna().sum())

@@ -22,7 +22,7 @@ import pandas as pd
 
 from burnout.errors import DataError
 
-__all__ = ["baseline_table"]
+__all__ = ["baseline_table", "describe_numbers"]
 
 _MEDIAN_LABEL = "median [Q1,Q3]"
 _MEAN_LABEL = "mean (SD)"
@@ -180,3 +180,50 @@ def baseline_table(data: pd.DataFrame, group: str = "group",
     table["smd"] = float("nan")
     table.loc[first, "smd"] = table.loc[first, "variable"].map(smd).astype(float)
     return table.reset_index(drop=True)
+
+
+def describe_numbers(data: pd.DataFrame, columns: Sequence[str],
+                     source: str = "analysis.csv") -> dict[str, float | int]:
+    """Citable summaries of continuous characteristics of the whole sample.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant (``analysis.csv``).
+    columns : sequence of str
+        Numeric columns to summarize (e.g. ``["age"]``).
+    source : str
+        Name of the table, used in error messages.
+
+    Returns
+    -------
+    dict
+        ``describe.<column>.mean``, ``.sd`` (sample SD, n - 1) and ``.n`` (non-missing values).
+
+    Raises
+    ------
+    DataError
+        When a column is missing or holds a non-numeric value (the message names the table,
+        row and column).
+
+    Examples
+    --------
+    >>> numbers = describe_numbers(pd.DataFrame({"age": [24, 26, 25]}), ["age"])
+    >>> numbers["describe.age.mean"], numbers["describe.age.sd"], numbers["describe.age.n"]
+    (25.0, 1.0, 3)
+    """
+    numbers: dict[str, float | int] = {}
+    for column in columns:
+        if column not in data.columns:
+            raise DataError(f"{source}: column '{column}' missing (rule: a summarized "
+                            f"characteristic must be a column; present: {list(data.columns)})")
+        values = pd.to_numeric(data[column], errors="coerce")
+        bad = values.isna() & data[column].notna()
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0]) + 2
+            raise DataError(f"{source}, row {row}, column '{column}': value "
+                            f"{data[column].iloc[row - 2]!r} (rule: a number)")
+        numbers[f"describe.{column}.mean"] = float(values.mean())
+        numbers[f"describe.{column}.sd"] = float(values.std(ddof=1))
+        numbers[f"describe.{column}.n"] = int(values.notna().sum())
+    return numbers

@@ -61,17 +61,25 @@ from burnout.privacy import load_redaction_names, scrub_text
 from burnout.validation import check_raw
 
 __all__ = ["clean_study", "write_clean_outputs", "flow_from_exclusions", "TABLE_NAMES",
-           "FLOW_STEPS"]
+           "TRIAL_TABLE_NAMES", "FLOW_STEPS", "TRIAL_FLOW_STEPS"]
 
-# The tables of the processed-data contract, in the order they are written.
+# The tables of the processed-data contract, in the order they are written: a study with
+# evaluation surveys and qualitative coding (Study A), and a randomized trial whose codebook
+# has survey waves (``survey_pre``, ``survey_post``) holding every instrument (Study B).
 TABLE_NAMES = ("participants", "mbi_items", "student_survey", "mentor_survey", "mentors",
                "themes", "theme_codes", "exclusions", "flow")
+TRIAL_TABLE_NAMES = ("participants", "survey_items", "exclusions", "flow")
 # Flow steps and the exclusion stage that leads from the previous step to each.
 FLOW_STEPS = (("enrolled", ()), ("completed_pre", ("withdrawal", "pre_survey")),
               ("completed_post", ("post_survey",)), ("analysed", ("analysis",)))
+# CONSORT flow of a randomized trial analysed by intent to treat: ``None`` = everyone
+# randomized (the mixed model uses every available observation of every randomized student).
+TRIAL_FLOW_STEPS = (("randomized", ()), ("completed_pre", ("withdrawal", "pre_survey")),
+                    ("completed_post", ("post_survey",)), ("per_protocol", ("per_protocol",)),
+                    ("analysed", None))
 _GROUPS = ("intervention", "control")
-_STAGE_ORDER = ("withdrawal", "pre_survey", "post_survey", "analysis", "deduplicate",
-                "unfinished", "recode", "theme_codes")
+_STAGE_ORDER = ("withdrawal", "pre_survey", "post_survey", "per_protocol", "analysis",
+                "deduplicate", "unfinished", "recode", "theme_codes")
 _STUDENT_ITEMS = ("positive_rotation", "decreased_stress", "career_guidance",
                   "personal_development", "professional_development", "recommend")
 _MENTOR_ITEMS = ("enjoyed", "participate_again", "improved_teaching", "connected_with_students",
@@ -122,7 +130,8 @@ def _redaction_names(redaction_file, tables) -> list[str]:
     return sorted(set(names))
 
 
-def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame) -> pd.DataFrame:
+def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
+                         steps=FLOW_STEPS) -> pd.DataFrame:
     """Participant flow per group, counted from the roster and the exclusion log.
 
     Parameters
@@ -131,12 +140,15 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame) -> pd
         One row per enrolled student with columns ``student_id`` and ``group``.
     exclusions : DataFrame
         The exclusion log (``record``, ``file``, ``stage``, ``reason``, ``group``).
+    steps : sequence of (str, tuple or None)
+        Flow steps, each with the exclusion stages that lead to it from the previous step;
+        ``None`` counts everyone enrolled again (an intent-to-treat analysis).
+        :data:`FLOW_STEPS` (default) or :data:`TRIAL_FLOW_STEPS`.
 
     Returns
     -------
     DataFrame
-        Columns ``step``, ``group``, ``n``: steps enrolled, completed_pre, completed_post,
-        analysed for each group.
+        Columns ``step``, ``group``, ``n``: one row per step and group.
 
     Examples
     --------
@@ -147,13 +159,20 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame) -> pd
     ...                     "group": ["control"]})
     >>> flow_from_exclusions(roster, log).query("group == 'control'")["n"].tolist()
     [2, 2, 1, 1]
+    >>> trial = flow_from_exclusions(roster, log, TRIAL_FLOW_STEPS)
+    >>> trial.query("group == 'control'")["n"].tolist()
+    [2, 2, 1, 1, 2]
     """
     rows = []
     for group in _GROUPS:
-        members = set(enrolled.loc[enrolled["group"] == group, "student_id"])
+        everyone = set(enrolled.loc[enrolled["group"] == group, "student_id"])
+        members = set(everyone)
         remaining = len(members)
-        for step, stages in FLOW_STEPS:
-            if stages:
+        for step, stages in steps:
+            if stages is None:
+                members = set(everyone)
+                remaining = len(members)
+            elif stages:
                 logged = exclusions.loc[exclusions["stage"].isin(stages)
                                         & exclusions["record"].isin(members), "record"]
                 remaining -= logged.nunique()
@@ -162,8 +181,8 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame) -> pd
     return pd.DataFrame(rows, columns=["step", "group", "n"])
 
 
-def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None
-                ) -> dict[str, pd.DataFrame]:
+def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None,
+                per_protocol_min_sessions: int | None = None) -> dict[str, pd.DataFrame]:
     """Validate and clean a raw folder into the tables of the processed-data contract.
 
     Parameters
@@ -173,12 +192,19 @@ def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None
     redaction_file : str or Path, optional
         Names to scrub from free text, one per line; default ``params/redaction.txt``. The
         first and last names of the raw rosters are always added.
+    per_protocol_min_sessions : int, optional
+        Randomized trial only: the coaching sessions an intervention student must have
+        attended (besides completing the follow-up survey) to be in the per-protocol set;
+        ``None`` = completing the follow-up survey suffices.
 
     Returns
     -------
     dict of DataFrame
-        Keys :data:`TABLE_NAMES`: participants, mbi_items, student_survey, mentor_survey,
-        mentors, themes, theme_codes, exclusions, flow.
+        The tables the codebook's resources allow. Keys :data:`TABLE_NAMES` (participants,
+        mbi_items, student_survey, mentor_survey, mentors, themes, theme_codes, exclusions,
+        flow) for a study with MBI waves and evaluation surveys; :data:`TRIAL_TABLE_NAMES`
+        (participants, survey_items, exclusions, flow) for a randomized trial whose codebook
+        has the resources ``survey_pre`` and ``survey_post`` (see :func:`_clean_trial`).
 
     Raises
     ------
@@ -204,6 +230,8 @@ def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None
     raw = {name: read_raw_table(raw_dir, resource)
            for name, resource in codebook.resources.items()}
     parsed = {name: _parse_table(raw[name], codebook.resource(name)) for name in raw}
+    if "survey_pre" in codebook.resources:
+        return _clean_trial(codebook, parsed, per_protocol_min_sessions)
     names = _redaction_names(redaction_file, [parsed["students"], parsed["mentors"]])
     log: list[dict] = []
 
@@ -381,8 +409,10 @@ def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None
 def write_clean_outputs(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
     """Write the cleaned tables as ``<out_dir>/<name>.csv``; return the paths written.
 
-    Every table is checked to be present first, so a missing one writes nothing; each file is
-    written atomically by :func:`burnout.io.write_csv`.
+    The tables are those of :data:`TABLE_NAMES`, or of :data:`TRIAL_TABLE_NAMES` when
+    ``tables`` holds ``survey_items`` (a randomized trial). Every table is checked to be
+    present first, so a missing one writes nothing; each file is written atomically by
+    :func:`burnout.io.write_csv`.
 
     Examples
     --------
@@ -393,9 +423,115 @@ def write_clean_outputs(tables: dict[str, pd.DataFrame], out_dir: str | Path) ->
     burnout.errors.DataError: cleaned tables incomplete: missing ['exclusions', 'mbi_items', \
 'mentor_survey', 'mentors', 'participants', 'student_survey', 'theme_codes', 'themes']
     """
-    missing = sorted(set(TABLE_NAMES) - set(tables))
+    names = TRIAL_TABLE_NAMES if "survey_items" in tables else TABLE_NAMES
+    missing = sorted(set(names) - set(tables))
     if missing:
         raise DataError(f"cleaned tables incomplete: missing {missing}")
     out_dir = Path(out_dir)
-    return [write_csv(tables[name], out_dir / f"{name}.csv") for name in TABLE_NAMES]
+    return [write_csv(tables[name], out_dir / f"{name}.csv") for name in names]
+
+
+def _clean_trial(codebook, parsed: dict[str, pd.DataFrame],
+                 per_protocol_min_sessions: int | None) -> dict[str, pd.DataFrame]:
+    """Clean a randomized trial's export: roster plus survey waves holding every instrument.
+
+    Rules as in the module docstring (whitespace and case, duplicates, unfinished surveys,
+    identifiers), and for intent to treat: every randomized student is analysed
+    (``analysed = 1``), with whatever waves they completed; a missing baseline or follow-up
+    survey is logged (stages ``pre_survey``, ``post_survey``) but excludes no one from the
+    analysis. ``per_protocol`` = 1 for students who completed both surveys and, in the
+    intervention arm, attended at least ``per_protocol_min_sessions`` coaching sessions;
+    the others who completed both surveys are logged at stage ``per_protocol``.
+    """
+    log: list[dict] = []
+    roster = parsed["students"]
+    group_of = dict(zip(roster["student_id"], roster["group"], strict=True))
+    withdrawn = (set(roster.loc[roster["status"] == "withdrawn", "student_id"])
+                 if "status" in roster else set())
+
+    def record(record_id, resource_name, stage, reason, student=None):
+        log.append({"record": record_id, "file": codebook.resource(resource_name).path,
+                    "stage": stage, "reason": reason,
+                    "group": group_of.get(student) if student else None})
+
+    for student in sorted(withdrawn):
+        record(student, "students", "withdrawal",
+               "withdrew from the study: all survey answers discarded", student)
+    item_columns: list[str] = []
+    waves: dict[str, pd.DataFrame] = {}
+    for wave in ("pre", "post"):
+        name = f"survey_{wave}"
+        resource = codebook.resource(name)
+        fixed = {"response_id", "submitted_at", "finished", "email", "student_id"}
+        item_columns = [spec.name for spec in resource.fields
+                        if spec.name not in fixed and not spec.identifier]
+        table = parsed[name].loc[~parsed[name]["student_id"].isin(withdrawn)]
+        kept, dropped = _resolve_duplicates(table, resource)
+        for response_id, student, kept_id in dropped:
+            record(response_id, name, "deduplicate",
+                   f"repeated submission of {student}; kept {kept_id}, the first finished "
+                   "submission by submitted_at", student)
+        unfinished = kept["finished"] != True  # noqa: E712 (object column of booleans)
+        for _, row in kept.loc[unfinished].iterrows():
+            record(row["response_id"], name, "unfinished",
+                   f"only an unfinished {wave}-survey submission", row["student_id"])
+        waves[wave] = kept.loc[~unfinished]
+
+    has = {wave: set(waves[wave]["student_id"]) for wave in waves}
+    sessions = (roster["sessions_attended"] if "sessions_attended" in roster
+                else pd.Series([None] * len(roster), dtype=object))
+    sessions_of = dict(zip(roster["student_id"], sessions, strict=True))
+    per_protocol = set()
+    for student in roster.loc[~roster["student_id"].isin(withdrawn), "student_id"]:
+        if student not in has["pre"]:
+            record(student, "survey_pre", "pre_survey",
+                   "no completed baseline survey (analysed by intent to treat)", student)
+        elif student not in has["post"]:
+            record(student, "survey_post", "post_survey",
+                   "no completed follow-up survey (analysed by intent to treat with the "
+                   "baseline observation)", student)
+        elif (per_protocol_min_sessions is not None and group_of[student] == "intervention"
+              and (sessions_of[student] or 0) < per_protocol_min_sessions):
+            record(student, "students", "per_protocol",
+                   f"attended {sessions_of[student] or 0} coaching sessions, fewer than "
+                   f"{per_protocol_min_sessions} (not in the per-protocol set)", student)
+        else:
+            per_protocol.add(student)
+
+    frames = []
+    for wave, table in waves.items():
+        frame = pd.DataFrame({"student_id": table["student_id"].astype(str), "wave": wave})
+        for column in item_columns:
+            frame[column] = pd.array(table[column].tolist(), dtype="Int64")
+        frames.append(frame)
+    survey_items = pd.concat(frames, ignore_index=True)
+    survey_items["_wave"] = survey_items["wave"].map({"pre": 0, "post": 1})
+    survey_items = survey_items.sort_values(["student_id", "_wave"], kind="stable").drop(
+        columns="_wave").reset_index(drop=True)
+
+    columns = {"student_id": roster["student_id"].astype(str),
+               "site": roster["site"].astype(str), "group": roster["group"].astype(str)}
+    for name in ("age", "training_year", "sessions_attended"):
+        if name in roster:
+            columns[name] = pd.array(roster[name].tolist(), dtype="Int64")
+    if "gender" in roster:
+        columns["gender"] = roster["gender"].astype(str)
+    ids = roster["student_id"].tolist()
+    columns["has_pre"] = [int(student in has["pre"]) for student in ids]
+    columns["has_post"] = [int(student in has["post"]) for student in ids]
+    columns["analysed"] = [int(student not in withdrawn) for student in ids]
+    columns["per_protocol"] = [int(student in per_protocol) for student in ids]
+    participants = pd.DataFrame(columns).sort_values("student_id", kind="stable").reset_index(
+        drop=True)
+
+    exclusions = pd.DataFrame(log, columns=_EXCLUSION_COLUMNS)
+    exclusions["_stage"] = exclusions["stage"].map(
+        {stage: position for position, stage in enumerate(_STAGE_ORDER)})
+    exclusions = exclusions.sort_values(["_stage", "file", "record"], kind="stable").drop(
+        columns="_stage").reset_index(drop=True)
+    exclusions = exclusions.astype({"record": "str", "file": "str", "stage": "str",
+                                    "reason": "str", "group": "str"})
+    flow = flow_from_exclusions(participants, exclusions, TRIAL_FLOW_STEPS)
+    return {"participants": participants, "survey_items": survey_items,
+            "exclusions": exclusions, "flow": flow}
 

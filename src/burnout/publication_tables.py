@@ -22,9 +22,11 @@ __all__ = [
     "baseline_publication_table",
     "unadjusted_publication_table",
     "adjusted_publication_table",
+    "mixed_model_publication_table",
     "survey_publication_table",
     "themes_publication_table",
     "SUBSCALE_NAMES",
+    "OUTCOME_NAMES",
 ]
 
 # Names of the MBI subscales as a reader of the paper expects them.
@@ -32,6 +34,15 @@ SUBSCALE_NAMES = {
     "ee": "Emotional exhaustion",
     "dp": "Depersonalization",
     "pa": "Personal accomplishment",
+}
+# Names of every outcome of the registry's instruments (the MBI subscales and Study B's
+# secondary outcomes).
+OUTCOME_NAMES = {
+    **SUBSCALE_NAMES,
+    "impostor": "Impostor syndrome (YIS, 0-8)",
+    "moral_injury": "Moral injury (MISS-HP, 10-100)",
+    "self_compassion": "Self-compassion (SCS-SF, 12-60)",
+    "flourishing": "Flourishing (SFI, mean 0-10)",
 }
 _GROUPS = ("intervention", "control")
 
@@ -50,7 +61,8 @@ def baseline_publication_table(table1: pd.DataFrame,
         Columns ``variable, level, statistic, intervention, control, smd``; the row with
         ``variable == "n"`` holds the group sizes.
     labels : mapping, optional
-        Display names of variables (default: the subscale names, otherwise the column name).
+        Display names of variables (default: the outcome names of :data:`OUTCOME_NAMES` for
+        baseline scores, otherwise the column name).
 
     Returns
     -------
@@ -65,7 +77,7 @@ def baseline_publication_table(table1: pd.DataFrame,
     >>> baseline_publication_table(table1).iloc[0].tolist()
     ['age, mean (SD)', '26.0 (1.0)', '25.5 (1.2)', '0.45']
     """
-    names = {**{f"{key}_pre": f"{name} at baseline" for key, name in SUBSCALE_NAMES.items()},
+    names = {**{f"{key}_pre": f"{name} at baseline" for key, name in OUTCOME_NAMES.items()},
              **(labels or {})}
     sizes = table1.loc[table1["variable"] == "n"].iloc[0]
     rows = []
@@ -132,6 +144,90 @@ def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame) -> 
             "HC3 95% CI": format_interval(sandwich["ci_low"], sandwich["ci_high"]),
             "HC3 p": format_p_value(sandwich["p"]),
         })
+    return pd.DataFrame(rows)
+
+
+def _trial_p_value(p: float) -> str:
+    """p with three decimals, ``<0.001`` below (journal style of randomized trials)."""
+    return format_p_value(p) if p < 0.001 else f"{p:.3f}"
+
+
+def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
+                                  per_protocol: pd.DataFrame | None = None,
+                                  labels: Mapping[str, str] | None = None,
+                                  decimals: int = 2) -> pd.DataFrame:
+    """Differences in change (group x time) from the mixed models, one row per outcome.
+
+    Parameters
+    ----------
+    intent_to_treat : pandas.DataFrame
+        ``adjusted_mixed_model.csv``: rows of :func:`burnout.mixed_model.mixed_model`
+        (``outcome``, ``difference``, ``se``, ``ci_low``, ``ci_high``, ``p``, ``n_subjects``).
+    per_protocol : pandas.DataFrame, optional
+        The same models on the per-protocol set (``adjusted_mixed_model_per_protocol.csv``),
+        shown as two more columns.
+    labels : mapping, optional
+        Display names of the outcomes; default :data:`OUTCOME_NAMES`, else the column name.
+    decimals : int
+        Decimals of estimates, standard errors and intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Display strings: ``Outcome``, ``n``, ``Difference (SE)``, ``95% CI``, ``p`` and, with
+        ``per_protocol``, ``Per protocol: difference (95% CI)`` and ``Per protocol: p``.
+        p-values have three decimals (``"<0.001"`` below), as trials report them, so that a
+        p of 0.048 is not printed as 0.05.
+
+    Raises
+    ------
+    DataError
+        When a required column is missing, or an outcome of ``intent_to_treat`` has no
+        per-protocol row.
+
+    Examples
+    --------
+    >>> itt = pd.DataFrame({"outcome": ["flourishing"], "difference": [0.45], "se": [0.23],
+    ...                     "ci_low": [0.0], "ci_high": [0.9], "p": [0.048],
+    ...                     "n_subjects": [390]})
+    >>> print(mixed_model_publication_table(itt, labels={}).to_string(index=False))
+        Outcome   n Difference (SE)       95% CI     p
+    flourishing 390     0.45 (0.23) 0.00 to 0.90 0.048
+    """
+    from burnout.errors import DataError
+
+    needed = ["outcome", "difference", "se", "ci_low", "ci_high", "p", "n_subjects"]
+    for name, table in (("intent_to_treat", intent_to_treat), ("per_protocol", per_protocol)):
+        if table is None:
+            continue
+        missing = [column for column in needed if column not in table.columns]
+        if missing:
+            raise DataError(f"mixed_model_publication_table: {name} lacks column(s) {missing} "
+                            f"(rule: rows of burnout.mixed_model.mixed_model)")
+    labels = dict(OUTCOME_NAMES if labels is None else labels)
+    protocol = per_protocol.set_index("outcome") if per_protocol is not None else None
+    rows = []
+    for _, fit in intent_to_treat.iterrows():
+        outcome = str(fit["outcome"])
+        row = {
+            "Outcome": labels.get(outcome, outcome),
+            "n": str(int(fit["n_subjects"])),
+            "Difference (SE)": f"{format_number(fit['difference'], decimals)} "
+                               f"({format_number(fit['se'], decimals)})",
+            "95% CI": format_interval(fit["ci_low"], fit["ci_high"], decimals),
+            "p": _trial_p_value(fit["p"]),
+        }
+        if protocol is not None:
+            if outcome not in protocol.index:
+                raise DataError(f"mixed_model_publication_table: per_protocol has no row for "
+                                f"outcome {outcome!r} (rule: the same outcomes as "
+                                f"intent_to_treat)")
+            other = protocol.loc[outcome]
+            row["Per protocol: difference (95% CI)"] = (
+                f"{format_number(other['difference'], decimals)} "
+                f"({format_interval(other['ci_low'], other['ci_high'], decimals)})")
+            row["Per protocol: p"] = _trial_p_value(other["p"])
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -78,11 +78,12 @@ STAGES: dict[str, Stage] = {
               ("plots/flow", "plots/scores", "plots/forest", "plots/prevalence", "captions")),
         Stage("tables", "09_tables",
               ("describe", "unadjusted", "adjusted", "survey", "qualitative"),
-              ("tables",), optional=("survey", "qualitative")),
+              ("tables", "publication_tables"),
+              optional=("unadjusted", "survey", "qualitative")),
         Stage("manuscript", "10_manuscript",
               ("clean", "score", "describe", "unadjusted", "adjusted", "survey", "qualitative"),
               ("manuscript", "reproduction", "templates/*.j2"), ("published/{study}.yaml",),
-              optional=("describe", "survey", "qualitative")),
+              optional=("describe", "unadjusted", "survey", "qualitative")),
     )
 }
 
