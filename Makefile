@@ -69,10 +69,10 @@ lint: $(VENV_STAMP) ## ruff on src and tests
 	$(VENV)/bin/ruff check src tests
 
 unit: $(VENV_STAMP) ## pytest: unit, property, bad-input and end-to-end tests
-	$(VENV)/bin/pytest -q tests
+	$(VENV)/bin/pytest -q -n 2 tests
 
 nbval: $(VENV_STAMP) ## re-execute the committed executed notebooks and compare their outputs
-	$(VENV)/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  $(foreach s,$(STUDIES),reports/$(s)/*.ipynb)
 

@@ -84,7 +84,8 @@ def rebuild_check(studies: list[str] | None = None, root: Path = ROOT) -> int:
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, copy / name)
         environment = dict(os.environ, BURNOUT_ROOT=str(copy), PYTHONPATH=str(copy / "src"))
-        command = ["make", "--no-print-directory", "all", f"VENV={root / '.venv'}"]
+        # Two jobs: independent stages (and studies) rebuild side by side on the two cores.
+        command = ["make", "--no-print-directory", "--jobs=2", "all", f"VENV={root / '.venv'}"]
         if studies:
             command.append(f"STUDIES={' '.join(studies)}")
             reference = {
