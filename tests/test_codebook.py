@@ -84,3 +84,13 @@ def test_column_mapping_lets_an_author_bring_their_own_names(tmp_path):
 def test_missing_codebook(tmp_path):
     with pytest.raises(DataError, match="codebook not found"):
         load_codebook(tmp_path)
+
+
+def test_field_schema_puts_constraints_and_labels_where_table_schema_wants_them():
+    from burnout.codebook import field_schema
+
+    field = field_schema("q1", "integer", "Item 1", required=True, minimum=0, maximum=6,
+                         labels={0: "Never", 6: "Every day"}, identifier=False)
+    assert field == {"name": "q1", "type": "integer", "title": "Item 1",
+                     "constraints": {"required": True, "minimum": 0, "maximum": 6},
+                     "valueLabels": {"0": "Never", "6": "Every day"}, "identifier": False}

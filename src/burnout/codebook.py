@@ -49,6 +49,7 @@ __all__ = [
     "Codebook",
     "RawFileError",
     "load_codebook",
+    "field_schema",
     "render_codebook",
     "read_raw_table",
     "parse_value",
@@ -479,3 +480,37 @@ def render_codebook(codebook: Codebook) -> str:
                          f"{_cell(_allowed(spec))} | {_cell(meaning)} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def field_schema(name: str, kind: str, title: str, description: str = "", required: bool = False,
+                 minimum=None, maximum=None, enum=None, labels=None, **extra) -> dict:
+    """One Table Schema field of a ``datapackage.json`` (used by the replica generators).
+
+    Constraints (``required``, ``minimum``, ``maximum``, ``enum``) go under ``constraints``;
+    ``labels`` (code -> label) become ``valueLabels``; any other keyword (``identifier``,
+    ``freeText``, ...) is copied as is.
+
+    Examples
+    --------
+    >>> field_schema("age", "integer", "Age in years", minimum=18, maximum=60)
+    {'name': 'age', 'type': 'integer', 'title': 'Age in years', 'constraints': {'minimum': 18, \
+'maximum': 60}}
+    """
+    entry: dict = {"name": name, "type": kind, "title": title}
+    if description:
+        entry["description"] = description
+    constraints: dict = {}
+    if required:
+        constraints["required"] = True
+    if minimum is not None:
+        constraints["minimum"] = minimum
+    if maximum is not None:
+        constraints["maximum"] = maximum
+    if enum is not None:
+        constraints["enum"] = enum
+    if constraints:
+        entry["constraints"] = constraints
+    if labels is not None:
+        entry["valueLabels"] = {str(code): label for code, label in labels.items()}
+    entry.update(extra)
+    return entry

@@ -73,6 +73,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from burnout.checksums import write_checksums
+from burnout.codebook import field_schema as _field
 from burnout.codebook import load_codebook, render_codebook
 from burnout.io import write_bytes, write_text
 
@@ -439,28 +440,6 @@ them with your own export and accept it with
 # ================================================================================================
 # The machine-readable codebook
 # ================================================================================================
-
-
-def _field(name, kind, title, description="", required=False, minimum=None, maximum=None,
-           enum=None, labels=None, **extra) -> dict:
-    entry: dict = {"name": name, "type": kind, "title": title}
-    if description:
-        entry["description"] = description
-    constraints: dict = {}
-    if required:
-        constraints["required"] = True
-    if minimum is not None:
-        constraints["minimum"] = minimum
-    if maximum is not None:
-        constraints["maximum"] = maximum
-    if enum is not None:
-        constraints["enum"] = enum
-    if constraints:
-        entry["constraints"] = constraints
-    if labels is not None:
-        entry["valueLabels"] = {str(code): label for code, label in labels.items()}
-    entry.update(extra)
-    return entry
 
 
 _INSTRUMENT_TITLES = {

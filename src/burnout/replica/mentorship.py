@@ -79,6 +79,7 @@ from pathlib import Path
 import numpy as np
 
 from burnout.checksums import write_checksums
+from burnout.codebook import field_schema as _field
 from burnout.codebook import load_codebook, render_codebook
 from burnout.io import write_bytes, write_text
 
@@ -876,28 +877,6 @@ export and accept it with `python -m burnout checksums data/raw/mentorship --acc
 # ================================================================================================
 # The machine-readable codebook
 # ================================================================================================
-
-
-def _field(name, kind, title, description="", required=False, minimum=None, maximum=None,
-           enum=None, labels=None, **extra) -> dict:
-    entry: dict = {"name": name, "type": kind, "title": title}
-    if description:
-        entry["description"] = description
-    constraints: dict = {}
-    if required:
-        constraints["required"] = True
-    if minimum is not None:
-        constraints["minimum"] = minimum
-    if maximum is not None:
-        constraints["maximum"] = maximum
-    if enum is not None:
-        constraints["enum"] = enum
-    if constraints:
-        entry["constraints"] = constraints
-    if labels is not None:
-        entry["valueLabels"] = {str(code): label for code, label in labels.items()}
-    entry.update(extra)
-    return entry
 
 
 def _datapackage() -> dict:
