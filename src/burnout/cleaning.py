@@ -181,6 +181,27 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
     return pd.DataFrame(rows, columns=["step", "group", "n"])
 
 
+
+def _one_finished_submission(table: pd.DataFrame, resource, name: str, wave: str,
+                             record) -> pd.DataFrame:
+    """Keep one finished submission per student of a survey wave, logging what is dropped.
+
+    Repeated submissions are resolved by the resource's duplicate rule (the first finished one
+    by ``submitted_at``); an unfinished submission that remains is excluded. Every dropped
+    submission is written to the exclusion log through ``record``.
+    """
+    kept, dropped = _resolve_duplicates(table, resource)
+    for response_id, student, kept_id in dropped:
+        record(response_id, name, "deduplicate",
+               f"repeated submission of {student}; kept {kept_id}, the first finished "
+               "submission by submitted_at", student)
+    unfinished = kept["finished"] != True  # noqa: E712 (object column of booleans)
+    for _, row in kept.loc[unfinished].iterrows():
+        record(row["response_id"], name, "unfinished",
+               f"only an unfinished {wave}-survey submission", row["student_id"])
+    return kept.loc[~unfinished]
+
+
 def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None,
                 per_protocol_min_sessions: int | None = None) -> dict[str, pd.DataFrame]:
     """Validate and clean a raw folder into the tables of the processed-data contract.
@@ -255,16 +276,7 @@ def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None,
         resource = codebook.resource(name)
         table = parsed[name].assign(source_row=range(len(parsed[name])))
         table = table.loc[~table["student_id"].isin(withdrawn)]
-        kept, dropped = _resolve_duplicates(table, resource)
-        for response_id, student, kept_id in dropped:
-            record(response_id, name, "deduplicate",
-                   f"repeated submission of {student}; kept {kept_id}, the first finished "
-                   "submission by submitted_at", student)
-        unfinished = kept["finished"] != True  # noqa: E712 (object column of booleans)
-        for _, row in kept.loc[unfinished].iterrows():
-            record(row["response_id"], name, "unfinished",
-                   f"only an unfinished {wave}-survey submission", row["student_id"])
-        kept = kept.loc[~unfinished]
+        kept = _one_finished_submission(table, resource, name, wave, record)
         for _, row in kept.iterrows():
             for item in range(1, 23):
                 text = raw[name].iloc[row["source_row"]][f"Q{item}"].strip()
@@ -466,16 +478,7 @@ def _clean_trial(codebook, parsed: dict[str, pd.DataFrame],
         item_columns = [spec.name for spec in resource.fields
                         if spec.name not in fixed and not spec.identifier]
         table = parsed[name].loc[~parsed[name]["student_id"].isin(withdrawn)]
-        kept, dropped = _resolve_duplicates(table, resource)
-        for response_id, student, kept_id in dropped:
-            record(response_id, name, "deduplicate",
-                   f"repeated submission of {student}; kept {kept_id}, the first finished "
-                   "submission by submitted_at", student)
-        unfinished = kept["finished"] != True  # noqa: E712 (object column of booleans)
-        for _, row in kept.loc[unfinished].iterrows():
-            record(row["response_id"], name, "unfinished",
-                   f"only an unfinished {wave}-survey submission", row["student_id"])
-        waves[wave] = kept.loc[~unfinished]
+        waves[wave] = _one_finished_submission(table, resource, name, wave, record)
 
     has = {wave: set(waves[wave]["student_id"]) for wave in waves}
     sessions = (roster["sessions_attended"] if "sessions_attended" in roster
