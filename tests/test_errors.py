@@ -24,3 +24,12 @@ def test_validation_error_lists_every_problem_with_its_place():
         "  - students.csv, row 4, column 'age': must be an integer (value 'x')",
         "  - mbi_pre.csv: file is empty",
     ]
+
+
+def test_numeric_column_keeps_missing_values_and_names_the_first_bad_row():
+    from burnout.errors import numeric_column
+
+    frame = pd.DataFrame({"ee": [1, None, "2.5"]})
+    assert numeric_column(frame, "ee", "here").tolist()[::2] == [1.0, 2.5]
+    with pytest.raises(DataError, match=r"^model: row 3, column 'ee': value 'x' is not a number"):
+        numeric_column(pd.DataFrame({"ee": [1, "x", "y"]}), "ee", "model")

@@ -182,6 +182,28 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
 
 
 
+
+def _exclusion_logger(roster: pd.DataFrame, codebook, log: list):
+    """The exclusion log's writer, and the withdrawn students (already logged).
+
+    Returns ``(record, withdrawn)``: ``record(record_id, resource_name, stage, reason,
+    student=None)`` appends one row (record, file, stage, reason, group) to ``log``;
+    ``withdrawn`` is the set of students whose roster ``status`` is ``withdrawn``.
+    """
+    group_of = dict(zip(roster["student_id"], roster["group"], strict=True))
+    withdrawn = (set(roster.loc[roster["status"] == "withdrawn", "student_id"])
+                 if "status" in roster else set())
+
+    def record(record_id, resource_name, stage, reason, student=None):
+        log.append({"record": record_id, "file": codebook.resource(resource_name).path,
+                    "stage": stage, "reason": reason,
+                    "group": group_of.get(student) if student else None})
+
+    for student in sorted(withdrawn):
+        record(student, "students", "withdrawal",
+               "withdrew from the study: all survey answers discarded", student)
+    return record, withdrawn
+
 def _one_finished_submission(table: pd.DataFrame, resource, name: str, wave: str,
                              record) -> pd.DataFrame:
     """Keep one finished submission per student of a survey wave, logging what is dropped.
@@ -257,17 +279,7 @@ def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None,
     log: list[dict] = []
 
     roster = parsed["students"]
-    group_of = dict(zip(roster["student_id"], roster["group"], strict=True))
-    withdrawn = set(roster.loc[roster["status"] == "withdrawn", "student_id"])
-
-    def record(record_id, resource_name, stage, reason, student=None):
-        log.append({"record": record_id, "file": codebook.resource(resource_name).path,
-                    "stage": stage, "reason": reason,
-                    "group": group_of.get(student) if student else None})
-
-    for student in sorted(withdrawn):
-        record(student, "students", "withdrawal",
-               "withdrew from the study: all survey answers discarded", student)
+    record, withdrawn = _exclusion_logger(roster, codebook, log)
 
     # ---------------------------------------------------------------- MBI waves
     waves: dict[str, pd.DataFrame] = {}
@@ -457,18 +469,8 @@ def _clean_trial(codebook, parsed: dict[str, pd.DataFrame],
     """
     log: list[dict] = []
     roster = parsed["students"]
-    group_of = dict(zip(roster["student_id"], roster["group"], strict=True))
-    withdrawn = (set(roster.loc[roster["status"] == "withdrawn", "student_id"])
-                 if "status" in roster else set())
-
-    def record(record_id, resource_name, stage, reason, student=None):
-        log.append({"record": record_id, "file": codebook.resource(resource_name).path,
-                    "stage": stage, "reason": reason,
-                    "group": group_of.get(student) if student else None})
-
-    for student in sorted(withdrawn):
-        record(student, "students", "withdrawal",
-               "withdrew from the study: all survey answers discarded", student)
+    record, withdrawn = _exclusion_logger(roster, codebook, log)
+    roster_group = dict(zip(roster["student_id"], roster["group"], strict=True))
     item_columns: list[str] = []
     waves: dict[str, pd.DataFrame] = {}
     for wave in ("pre", "post"):
@@ -493,7 +495,7 @@ def _clean_trial(codebook, parsed: dict[str, pd.DataFrame],
             record(student, "survey_post", "post_survey",
                    "no completed follow-up survey (analysed by intent to treat with the "
                    "baseline observation)", student)
-        elif (per_protocol_min_sessions is not None and group_of[student] == "intervention"
+        elif (per_protocol_min_sessions is not None and roster_group[student] == "intervention"
               and (sessions_of[student] or 0) < per_protocol_min_sessions):
             record(student, "students", "per_protocol",
                    f"attended {sessions_of[student] or 0} coaching sessions, fewer than "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DataError", "Problem", "ValidationError", "require_columns"]
+__all__ = ["DataError", "Problem", "ValidationError", "require_columns", "numeric_column"]
 
 
 class DataError(ValueError):
@@ -60,3 +60,31 @@ def require_columns(frame, columns, where: str) -> None:
     if missing:
         raise DataError(f"{where}: column(s) {missing} missing (columns present: "
                         f"{list(frame.columns)})")
+
+
+def numeric_column(frame, column: str, where: str):
+    """``frame[column]`` as numbers; a value that is not a number raises :class:`DataError`.
+
+    Missing values stay missing. The message names ``where``, the spreadsheet row (header is
+    row 1), the column and the value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> numeric_column(pd.DataFrame({"ee": ["3", None]}), "ee", "model").tolist()
+    [3.0, nan]
+    >>> numeric_column(pd.DataFrame({"ee": ["3", "high"]}), "ee", "model")
+    Traceback (most recent call last):
+    ...
+    burnout.errors.DataError: model: row 3, column 'ee': value 'high' is not a number
+    """
+    import numpy as np
+    import pandas as pd
+
+    numbers = pd.to_numeric(frame[column], errors="coerce")
+    bad = frame[column].notna() & numbers.isna()
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{where}: row {position + 2}, column '{column}': value "
+                        f"{frame[column].iloc[position]!r} is not a number")
+    return numbers

@@ -35,7 +35,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from burnout.errors import DataError
+from burnout.errors import DataError, numeric_column
 
 __all__ = ["mixed_model"]
 
@@ -80,13 +80,7 @@ def _prepared(long_data: pd.DataFrame, outcome: str, group: str, time: str, subj
         if unknown:
             raise DataError(f"mixed_model: column '{column}' holds {unknown}; rule: values "
                             f"must be one of {list(allowed)}")
-    scores = pd.to_numeric(frame[outcome], errors="coerce")
-    bad = frame[outcome].notna() & scores.isna()
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"mixed_model: row {position + 2}, column '{outcome}': value "
-                        f"{frame[outcome].iloc[position]!r} is not a number")
-    frame[outcome] = scores
+    frame[outcome] = numeric_column(frame, outcome, "mixed_model")
     complete = frame.dropna()
     n_dropped = int(len(frame) - len(complete))
     if complete.duplicated([subject, time]).any():

@@ -28,7 +28,7 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.stats.outliers_influence import OLSInfluence
 
-from burnout.errors import DataError
+from burnout.errors import DataError, numeric_column
 
 __all__ = ["adjusted_difference", "regression_diagnostics"]
 
@@ -75,13 +75,7 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     numeric_columns = [outcome] + ([baseline] if baseline else [])
     frame = data[columns].copy()
     for column in numeric_columns:
-        converted = pd.to_numeric(frame[column], errors="coerce")
-        bad = frame[column].notna() & converted.isna()
-        if bad.any():
-            position = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"adjusted_difference: row {position + 2}, column '{column}': "
-                            f"value {frame[column].iloc[position]!r} is not a number")
-        frame[column] = converted
+        frame[column] = numeric_column(frame, column, "adjusted_difference")
     complete = frame.dropna()
     n_dropped = int(len(frame) - len(complete))
     if complete.empty:
