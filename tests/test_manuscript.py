@@ -35,6 +35,8 @@ def synthetic_numbers() -> dict:
         numbers[f"adjusted.{subscale}.ci_low"] = [-2.04, -1.1, 0.02][index]
         numbers[f"adjusted.{subscale}.ci_high"] = [0.62, 1.76, 3.9][index]
         numbers[f"adjusted.{subscale}.p"] = [0.29, 0.651, 0.049][index]
+    numbers.update({"risk_ratio.burnout.estimate": 0.8234, "risk_ratio.burnout.ci_low": 0.55,
+                    "risk_ratio.burnout.ci_high": 1.2299, "risk_ratio.burnout.p": 0.36})
     for index, theme in enumerate(THEMES):
         numbers[f"themes.{theme}.students"] = index + 1
         numbers[f"themes.{theme}.mentors"] = 2 * index
@@ -110,6 +112,8 @@ def test_rendered_results_have_no_unfilled_placeholder():
     assert "0.3 (95% CI -1.1 to 1.8; p = 0.65) for DP" in text
     assert "2.0 (95% CI 0.0 to 3.9; p = 0.05) for PA." in text
     assert "7/10 (70%)" in text and "3/10 (30%)" in text and "6/8 (75%)" in text
+    assert ("did not differ significantly\nbetween the groups (risk ratio 0.82, 95% CI\n0.55 to "
+            "1.23;\np = 0.36)") in text
     assert "identified five themes" in text
     assert "self-reflection (5 student and 8 mentor responses)." in text
     assert "synthetic" not in text
@@ -141,3 +145,50 @@ def test_custom_template_with_undefined_variable_raises(tmp_path):
         render_results({}, "bad.md.j2", tmp_path)
     with pytest.raises(DataError, match="not found"):
         render_results({}, "absent.md.j2", tmp_path)
+
+
+TRIAL_OUTCOMES = ("ee", "dp", "pa", "impostor", "moral_injury", "self_compassion", "flourishing")
+
+
+def trial_numbers(p_values: dict[str, float] | None = None) -> dict:
+    """A made-up numbers.json of a trial with every key the Study B template cites."""
+    numbers = {"n.randomized.intervention": 30, "n.randomized.control": 28,
+               "n.completed_post.intervention": 20, "n.completed_post.control": 25,
+               "describe.age.mean": 24.96, "describe.age.sd": 2.004,
+               "risk_ratio.burnout.estimate": 1.1, "risk_ratio.burnout.ci_low": 0.7,
+               "risk_ratio.burnout.ci_high": 1.7, "risk_ratio.burnout.p": 0.61}
+    p_values = {"self_compassion": 0.0213, "flourishing": 0.0478, **(p_values or {})}
+    for index, outcome in enumerate(TRIAL_OUTCOMES):
+        difference = [-0.4, 0.2, -1.5, 0.1, 0.3, 3.0, 0.45][index]
+        numbers.update({f"mixed.{outcome}.difference": difference, f"mixed.{outcome}.se": 1.0,
+                        f"mixed.{outcome}.ci_low": difference - 1.96,
+                        f"mixed.{outcome}.ci_high": difference + 1.96,
+                        f"mixed.{outcome}.p": p_values.get(outcome, 0.5),
+                        f"per_protocol.{outcome}.difference": difference / 2,
+                        f"per_protocol.{outcome}.p": 0.3,
+                        f"per_protocol.{outcome}.n_subjects": 40})
+    return numbers
+
+
+def test_trial_results_follow_the_p_values_not_the_outcome_order():
+    text = render_results(trial_numbers(), "results_coaching.md.j2")
+    assert "A total of 58\nstudents were randomized (coaching = 30; control =\n28)" in text
+    assert "mean (SD) age was 25.0\n(2.00) years" in text
+    unchanged = text.split("did not significantly change")[1].split("Self-compassion")[0]
+    assert "emotional exhaustion (difference -0.40, SE 1.00; 95% CI -2.36 to 1.56; p = 0.500)," \
+        in unchanged
+    assert "self-compassion" not in unchanged and "flourishing" not in unchanged
+    assert "Self-compassion increased more with coaching than with control (difference 3.00" in text
+    assert "p = 0.048)" in text  # three decimals: 0.048 does not read as 0.05
+    assert ("burnout definition\ndid not differ significantly\nbetween the arms (risk ratio "
+            "1.10, 95% CI 0.70 to 1.70; p = 0.610;") in text
+    assert "(40 students)" in text and "0.23 (p = 0.300) for flourishing." in text
+
+    numbers = trial_numbers({"pa": 0.001, "self_compassion": 0.2})
+    numbers["risk_ratio.burnout.p"] = 0.012
+    turned = render_results(numbers, "results_coaching.md.j2")
+    assert "burnout definition\ndiffered\nbetween the arms" in turned
+    assert "Personal accomplishment decreased more with coaching than with control" in turned
+    assert "self-compassion (difference 3.00" in turned.split("Personal accomplishment")[0]
+    for placeholder in ("{{", "}}", "{%", "None", "undefined"):
+        assert placeholder not in turned

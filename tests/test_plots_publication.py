@@ -81,6 +81,46 @@ def test_flow_rejects_bad_counts(flow, message):
         participant_flow_diagram(flow)
 
 
+def trial_flow() -> pd.DataFrame:
+    steps = ["randomized", "completed_pre", "completed_post", "per_protocol", "analysed"]
+    return pd.DataFrame({"step": steps * 2, "group": ["intervention"] * 5 + ["control"] * 5,
+                         "n": [40, 39, 30, 22, 40, 38, 38, 31, 31, 38]})
+
+
+def test_intent_to_treat_flow_ends_with_everyone_analysed_and_per_protocol_beside():
+    flow = trial_flow()
+    with pytest.raises(DataError, match="rises from 22"):  # one chain cannot rise again
+        participant_flow_diagram(flow)
+    figure = participant_flow_diagram(flow, analysed_step="analysed",
+                                      beside_steps=["per_protocol"])
+    axes = figure.axes[0]
+    texts = [text.get_text() for text in axes.texts]
+    assert "Analysed, intent\nto treat: n = 40" in texts
+    assert "Analysed, intent\nto treat: n = 38" in texts
+    assert "Per protocol set\nn = 22" in texts and "Per protocol set\nn = 31" in texts
+    assert "Kept in the\nanalysis: n = 10" in texts and "Kept in the\nanalysis: n = 7" in texts
+    assert sorted(text for text in texts if text.startswith("Lost")) == [
+        "Lost: n = 0", "Lost: n = 1", "Lost: n = 7", "Lost: n = 9"]
+    boxes = [patch for patch in axes.patches if isinstance(patch, FancyBboxPatch)]
+    assert len(boxes) == 2 * (4 + 3 + 1)  # 4 steps, 3 gap boxes, 1 beside box per arm
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"analysed_step": "analyzed"}, r"step\(s\) \['analyzed'\] not found"),
+    ({"beside_steps": ["per_protocol", "sensitivity"]}, "'sensitivity'"),
+])
+def test_intent_to_treat_flow_rejects_unknown_steps(options, message):
+    with pytest.raises(DataError, match=message):
+        participant_flow_diagram(trial_flow(), **options)
+
+
+def test_intent_to_treat_flow_cannot_analyse_more_than_were_randomized():
+    flow = trial_flow()
+    flow.loc[4, "n"] = 41
+    with pytest.raises(DataError, match="more than the 40 at 'randomized'"):
+        participant_flow_diagram(flow, analysed_step="analysed", beside_steps=["per_protocol"])
+
+
 def test_pre_post_scores_draw_every_student_and_the_group_median():
     analysis = analysis_table()
     analysis.loc[0, "ee_post"] = np.nan  # left out of the EE panel only
@@ -148,6 +188,16 @@ def test_forest_plot_draws_estimates_reference_and_text_column():
                      "-0.2 (-1.8 to 1.5)", "0.90", "2.2 (0.1 to 4.3)", "<0.001"]
     no_p = forest_plot(ESTIMATES.drop(columns="p"))
     assert "0.40" not in [text.get_text() for text in no_p.axes[1].texts]
+
+
+def test_forest_plot_prints_trial_p_values_and_estimates_with_more_decimals():
+    trial = pd.DataFrame({"label": ["Flourishing"], "difference": [0.45], "ci_low": [0.004],
+                          "ci_high": [0.897], "p": [0.048]})
+    texts = [text.get_text() for text in forest_plot(trial).axes[1].texts]
+    assert texts[2:] == ["0.5 (0.0 to 0.9)", "0.05"]  # the journal default hides p < 0.05
+    texts = [text.get_text() for text in
+             forest_plot(trial, decimals=2, p_decimals=3).axes[1].texts]
+    assert texts[2:] == ["0.45 (0.00 to 0.90)", "0.048"]
 
 
 def test_forest_plot_rejects_bad_estimates():

@@ -6,12 +6,18 @@
    ``score ~ group * time + (1 | student_id)`` on every available observation (intent to treat):
    differences within 0.05, standard errors within 0.05, p on the published side of 0.05 and
    within 0.01 of the published value; no significant difference for the other outcomes.
+3. The binary outcomes at follow-up (burnout and its components, impostor syndrome, significant
+   moral injury; cut-offs applied here, not by the scoring stage) do not differ significantly
+   between the arms (Fisher's exact test, p > 0.05): the abstract reports no significant
+   difference in burnout, impostor syndrome or moral injury, and the replica's risk ratios must
+   not contradict it.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from scipy.stats import fisher_exact
 
 from burnout.mixed_model import mixed_model
 from burnout.paths import study_paths
@@ -98,3 +104,23 @@ def test_published_differences(long, outcome):
 @pytest.mark.parametrize("outcome", ["ee", "dp", "pa", "impostor", "moral_injury"])
 def test_no_significant_difference(long, outcome):
     assert mixed_model(long, outcome).iloc[0]["p"] > 0.2
+
+
+# Binary outcome at follow-up: rule on the scores (default cut-offs of the instruments' files).
+BINARY = {
+    "high_ee": lambda scores: scores["ee"] >= 27,
+    "high_dp": lambda scores: scores["dp"] >= 10,
+    "low_pa": lambda scores: scores["pa"] <= 33,
+    "burnout": lambda scores: (scores["ee"] >= 27) | (scores["dp"] >= 10),
+    "impostor_syndrome": lambda scores: scores["impostor"] >= 5,
+    "significant_moral_injury": lambda scores: scores["moral_injury"] >= 36,
+}
+
+
+@pytest.mark.parametrize("outcome", list(BINARY))
+def test_no_significant_difference_in_prevalence(long, outcome):
+    follow_up = long.loc[long["time"] == "post"]
+    table = pd.crosstab(follow_up["group"], BINARY[outcome](follow_up))
+    table = table.reindex(index=["intervention", "control"], columns=[True, False], fill_value=0)
+    assert table.to_numpy().sum() == 257
+    assert fisher_exact(table.to_numpy())[1] > 0.05

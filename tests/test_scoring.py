@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from burnout.errors import DataError
 from burnout.instruments import load_instrument
-from burnout.scoring import resolve_cutoffs, score_instrument
+from burnout.scoring import binary_outcome_definitions, resolve_cutoffs, score_instrument
 
 EE = (1, 2, 3, 6, 8, 13, 14, 16, 20)
 DP = (5, 10, 11, 15, 22)
@@ -329,3 +329,28 @@ def test_scoring_ignores_column_order_and_extra_columns_and_stays_in_range(case)
         assert (scored[name].isna() == too_many).all()
     for flag, rule in instrument.cutoffs.items():
         assert (scored[flag].isna() == scored[rule.score].isna()).all()
+
+
+def test_binary_outcome_definitions_list_every_flag_of_every_instrument_and_burnout():
+    table = binary_outcome_definitions(["mbi_hss_mp", "young_impostor_scale"],
+                                       {"high_ee": 30}, "ee_or_dp_or_pa")
+    assert table["outcome"].tolist() == ["high_ee", "high_dp", "low_pa", "impostor_syndrome",
+                                         "burnout"]
+    assert table.set_index("outcome")["rule"].to_dict() == {
+        "high_ee": "ee >= 30", "high_dp": "dp >= 10", "low_pa": "pa <= 33",
+        "impostor_syndrome": "impostor >= 5", "burnout": "ee_or_dp_or_pa"}
+    definition = table.set_index("outcome")["definition"]
+    assert definition["high_ee"] == "emotional exhaustion ≥ 30"
+    assert definition["low_pa"] == "personal accomplishment ≤ 33"
+    assert definition["burnout"].startswith("at least one of high emotional exhaustion")
+    # the overrides apply to the primary instrument only; the default rule when None
+    default = binary_outcome_definitions(["young_impostor_scale", "mbi_hss_mp"])
+    assert "burnout" not in set(default["outcome"])
+    assert binary_outcome_definitions(["mbi_hss_mp"])["rule"].iloc[-1] == "ee_or_dp"
+
+
+def test_binary_outcome_definitions_reject_unknown_rules():
+    with pytest.raises(DataError, match="'ee_only' is not a rule of instrument 'mbi_hss_mp'"):
+        binary_outcome_definitions(["mbi_hss_mp"], burnout_rule="ee_only")
+    with pytest.raises(DataError, match="need at least one instrument"):
+        binary_outcome_definitions([])

@@ -30,6 +30,19 @@ def test_format_p_value_follows_the_journal_rule(p, expected):
     assert format_p_value(p) == expected
 
 
+@pytest.mark.parametrize(("p", "expected"), [
+    (0.0004, "<0.001"), (0.0042, "0.004"), (0.048, "0.048"), (0.0449, "0.045"),
+    (0.4, "0.400"), (1.0, "1.000"),
+])
+def test_format_p_value_with_three_decimals_for_trials(p, expected):
+    assert format_p_value(p, decimals=3) == expected
+
+
+def test_format_p_value_rejects_other_decimals():
+    with pytest.raises(DataError, match="2 or 3"):
+        format_p_value(0.5, decimals=4)
+
+
 @pytest.mark.parametrize("p", [-0.01, 1.2])
 def test_format_p_value_rejects_values_outside_zero_one(p):
     with pytest.raises(DataError, match="between 0 and 1"):
@@ -143,6 +156,31 @@ def test_mixed_model_publication_table_formats_itt_and_per_protocol():
         mixed_model_publication_table(itt, protocol.iloc[1:])
     with pytest.raises(DataError, match=r"lacks column\(s\) \['se'\]"):
         mixed_model_publication_table(itt.drop(columns="se"))
+
+
+def test_risk_ratio_publication_table_counts_definitions_and_undefined_intervals():
+    from burnout.publication_tables import risk_ratio_publication_table
+
+    risks = pd.DataFrame({
+        "outcome": ["burnout_post", "significant_moral_injury_post", "rare_post"],
+        "exposed_events": [77, 75, 0], "exposed_total": [121, 121, 121],
+        "unexposed_events": [103, 78, 3], "unexposed_total": [136, 136, 136],
+        "estimate": [0.8402, 1.0807, 0.0], "ci_low": [0.7125, 0.8838, float("nan")],
+        "ci_high": [0.9909, 1.3216, float("nan")], "p": [0.0409, 0.5246, 0.2497],
+        "note": ["", "", "zero cell"]})
+    definitions = pd.DataFrame({"outcome": ["burnout", "significant_moral_injury"],
+                                "definition": ["high EE or high DP", "moral injury ≥ 36"]})
+    table = risk_ratio_publication_table(risks, definitions, p_decimals=3)
+    assert table.columns.tolist() == ["Outcome", "Definition", "Intervention, n/N (%)",
+                                      "Control, n/N (%)", "Risk ratio (95% CI)", "p"]
+    assert table.iloc[0].tolist() == ["Burnout", "high EE or high DP", "77/121 (63.6%)",
+                                      "103/136 (75.7%)", "0.84 (0.71 to 0.99)", "0.041"]
+    assert table.loc[1, "Definition"] == "moral injury ≥ 36"
+    assert table.loc[2, "Outcome"] == "rare" and table.loc[2, "Definition"] == ""
+    assert table.loc[2, "Risk ratio (95% CI)"] == "0.00 (NA to NA)"
+    assert risk_ratio_publication_table(risks)["p"].tolist() == ["0.04", "0.52", "0.25"]
+    with pytest.raises(DataError, match=r"lacks column\(s\) \['p'\]"):
+        risk_ratio_publication_table(risks.drop(columns="p"))
 
 
 def test_baseline_table_names_secondary_outcomes():

@@ -225,9 +225,12 @@ class _NumberLookup:
                             f"{value!r} is not a whole count")
         return str(int(value))
 
-    def p(self, key: str) -> str:
-        """``key`` as a journal-style p-value, with ``=`` or ``<``: ``"= 0.40"``."""
-        text = format_p_value(self.value(key))
+    def p(self, key: str, decimals: int = 2) -> str:
+        """``key`` as a journal-style p-value, with ``=`` or ``<``: ``"= 0.40"``.
+
+        ``decimals`` from 0.01 up: 2, or 3 as randomized trials report them.
+        """
+        text = format_p_value(self.value(key), decimals)
         return text.replace("<", "< ") if text.startswith("<") else f"= {text}"
 
     def percent(self, count_key: str, total_key: str, decimals: int = 0) -> str:

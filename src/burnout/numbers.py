@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
 
 from burnout.errors import DataError
 from burnout.io import write_json
 from burnout.paths import study_paths
 
-__all__ = ["write_stage_numbers", "collect_numbers", "KEY_PATTERN"]
+__all__ = ["write_stage_numbers", "collect_numbers", "table_numbers", "KEY_PATTERN"]
 
 # A key: dot-separated parts of lower-case letters, digits and underscores.
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -50,6 +52,57 @@ def write_stage_numbers(study: str, stage: str, values: Mapping[str, object]) ->
     ordered = dict(sorted(values.items()))
     write_json(ordered, study_paths(study).reports / "numbers" / f"{stage}.json")
     return ordered
+
+
+def table_numbers(table: pd.DataFrame, key: str,
+                  statistics: Sequence[str] | Mapping[str, str]) -> dict:
+    """Citable numbers from a tidy result table: one key per row and statistic.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A tidy result, one row per outcome (or per outcome, group and wave).
+    key : str
+        Template of the key, filled with the row's columns and ``statistic``, e.g.
+        ``"risk_ratio.{name}.{statistic}"``.
+    statistics : sequence or mapping
+        Columns recorded for every row; a mapping gives the name used in the key for each
+        column (``{"p": "p_val"}`` records the column ``p_val`` as ``...p``).
+
+    Returns
+    -------
+    dict
+        Key -> value (plain Python numbers; a missing value stays NaN and is written as null).
+
+    Raises
+    ------
+    DataError
+        When a statistic or a field of the template is not a column of ``table``.
+
+    Examples
+    --------
+    >>> result = pd.DataFrame({"outcome": ["ee", "dp"], "p_val": [0.4, 0.9], "n": [135, 135]})
+    >>> table_numbers(result, "mixed.{outcome}.{statistic}", {"p": "p_val", "n": "n"})
+    {'mixed.ee.p': 0.4, 'mixed.ee.n': 135, 'mixed.dp.p': 0.9, 'mixed.dp.n': 135}
+    """
+    columns = dict(statistics) if isinstance(statistics, Mapping) else {
+        name: name for name in statistics}
+    missing = [column for column in columns.values() if column not in table.columns]
+    if missing:
+        raise DataError(f"numbers from a table: column(s) {missing} missing; the table has "
+                        f"{list(table.columns)}")
+    numbers = {}
+    for row in table.to_dict("records"):
+        for statistic, column in columns.items():
+            try:
+                name = key.format(statistic=statistic, **row)
+            except KeyError as error:
+                raise DataError(f"numbers from a table: key template {key!r} names "
+                                f"{error.args[0]!r}, which is not a column of the table"
+                                ) from None
+            value = row[column]
+            numbers[name] = value.item() if hasattr(value, "item") else value
+    return numbers
 
 
 def collect_numbers(study: str) -> dict:

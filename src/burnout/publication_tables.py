@@ -21,12 +21,14 @@ from burnout.tables import (
 __all__ = [
     "baseline_publication_table",
     "unadjusted_publication_table",
+    "risk_ratio_publication_table",
     "adjusted_publication_table",
     "mixed_model_publication_table",
     "survey_publication_table",
     "themes_publication_table",
     "SUBSCALE_NAMES",
     "OUTCOME_NAMES",
+    "BINARY_OUTCOME_NAMES",
 ]
 
 # Names of the MBI subscales as a reader of the paper expects them.
@@ -43,6 +45,15 @@ OUTCOME_NAMES = {
     "moral_injury": "Moral injury (MISS-HP, 10-100)",
     "self_compassion": "Self-compassion (SCS-SF, 12-60)",
     "flourishing": "Flourishing (SFI, mean 0-10)",
+}
+# Names of the yes/no outcomes of the scoring stage (flags of the instruments and burnout).
+BINARY_OUTCOME_NAMES = {
+    "burnout": "Burnout",
+    "high_ee": "High emotional exhaustion",
+    "high_dp": "High depersonalization",
+    "low_pa": "Low personal accomplishment",
+    "impostor_syndrome": "Impostor syndrome",
+    "significant_moral_injury": "Significant moral injury",
 }
 _GROUPS = ("intervention", "control")
 
@@ -124,6 +135,77 @@ def unadjusted_publication_table(medians: pd.DataFrame, rank_sums: pd.DataFrame)
     return pd.DataFrame(rows)
 
 
+def risk_ratio_publication_table(risks: pd.DataFrame,
+                                 definitions: pd.DataFrame | None = None,
+                                 labels: Mapping[str, str] | None = None,
+                                 p_decimals: int = 2) -> pd.DataFrame:
+    """Yes/no outcomes at follow-up by group, with the risk ratio and Fisher's exact p.
+
+    Parameters
+    ----------
+    risks : pandas.DataFrame
+        ``unadjusted_risk_ratios.csv``: rows of :func:`burnout.risk.risk_ratio_table`
+        (``outcome`` such as ``burnout_post``, ``exposed_events``, ``exposed_total``,
+        ``unexposed_events``, ``unexposed_total``, ``estimate``, ``ci_low``, ``ci_high``,
+        ``p``, ``note``); exposed is the intervention group.
+    definitions : pandas.DataFrame, optional
+        ``binary_outcomes.csv`` of the scoring stage (``outcome``, ``definition``): adds a
+        ``Definition`` column.
+    labels : mapping, optional
+        Display names of the outcomes (without the ``_post`` suffix); default
+        :data:`BINARY_OUTCOME_NAMES`, else the name.
+    p_decimals : int
+        Decimals of p-values from 0.01 up: 2, or 3 as randomized trials report them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Display strings: ``Outcome``, (``Definition``), ``Intervention, n/N (%)``,
+        ``Control, n/N (%)``, ``Risk ratio (95% CI)`` (two decimals; ``NA`` when undefined)
+        and ``p``.
+
+    Raises
+    ------
+    DataError
+        When a required column of ``risks`` is missing.
+
+    Examples
+    --------
+    >>> risks = pd.DataFrame({"outcome": ["burnout_post"], "exposed_events": [20],
+    ...     "exposed_total": [50], "unexposed_events": [40], "unexposed_total": [80],
+    ...     "estimate": [0.8], "ci_low": [0.53], "ci_high": [1.2], "p": [0.36], "note": [""]})
+    >>> risk_ratio_publication_table(risks).iloc[0].tolist()
+    ['Burnout', '20/50 (40.0%)', '40/80 (50.0%)', '0.80 (0.53 to 1.20)', '0.36']
+    """
+    from burnout.errors import DataError
+
+    needed = ["outcome", "exposed_events", "exposed_total", "unexposed_events",
+              "unexposed_total", "estimate", "ci_low", "ci_high", "p"]
+    missing = [column for column in needed if column not in risks.columns]
+    if missing:
+        raise DataError(f"risk_ratio_publication_table: risks lacks column(s) {missing} "
+                        f"(rule: rows of burnout.risk.risk_ratio_table)")
+    names = {**BINARY_OUTCOME_NAMES, **(labels or {})}
+    described = ({} if definitions is None else
+                 dict(zip(definitions["outcome"], definitions["definition"], strict=True)))
+    rows = []
+    for _, risk in risks.iterrows():
+        outcome = str(risk["outcome"]).removesuffix("_post")
+        row = {"Outcome": names.get(outcome, outcome.replace("_", " "))}
+        if definitions is not None:
+            row["Definition"] = described.get(outcome, "")
+        for group, prefix in (("Intervention", "exposed"), ("Control", "unexposed")):
+            events, total = int(risk[f"{prefix}_events"]), int(risk[f"{prefix}_total"])
+            percent = f"{format_number(100.0 * events / total)}%" if total else "NA"
+            row[f"{group}, n/N (%)"] = f"{events}/{total} ({percent})"
+        row["Risk ratio (95% CI)"] = (
+            f"{format_number(risk['estimate'], 2)} "
+            f"({format_interval(risk['ci_low'], risk['ci_high'], 2)})")
+        row["p"] = format_p_value(risk["p"], decimals=p_decimals)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame) -> pd.DataFrame:
     """Adjusted mean differences of the change scores: model standard errors and HC3.
 
@@ -145,11 +227,6 @@ def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame) -> 
             "HC3 p": format_p_value(sandwich["p"]),
         })
     return pd.DataFrame(rows)
-
-
-def _trial_p_value(p: float) -> str:
-    """p with three decimals, ``<0.001`` below (journal style of randomized trials)."""
-    return format_p_value(p) if p < 0.001 else f"{p:.3f}"
 
 
 def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
@@ -215,7 +292,7 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
             "Difference (SE)": f"{format_number(fit['difference'], decimals)} "
                                f"({format_number(fit['se'], decimals)})",
             "95% CI": format_interval(fit["ci_low"], fit["ci_high"], decimals),
-            "p": _trial_p_value(fit["p"]),
+            "p": format_p_value(fit["p"], decimals=3),
         }
         if protocol is not None:
             if outcome not in protocol.index:
@@ -226,7 +303,7 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
             row["Per protocol: difference (95% CI)"] = (
                 f"{format_number(other['difference'], decimals)} "
                 f"({format_interval(other['ci_low'], other['ci_high'], decimals)})")
-            row["Per protocol: p"] = _trial_p_value(other["p"])
+            row["Per protocol: p"] = format_p_value(other["p"], decimals=3)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -20,7 +20,7 @@ Scoring follows the instrument's definition in the registry (:mod:`burnout.instr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,10 +28,13 @@ import pandas as pd
 from burnout.errors import DataError
 from burnout.instruments import OPERATORS, Cutoff, Instrument, load_instrument
 
-__all__ = ["score_instrument", "resolve_cutoffs", "BURNOUT_COLUMN"]
+__all__ = ["score_instrument", "resolve_cutoffs", "binary_outcome_definitions", "BURNOUT_COLUMN"]
 
 # Name of the composite burnout flag in the scored table.
 BURNOUT_COLUMN = "burnout"
+
+# Operators of a cut-off as printed for readers.
+_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 # At most this many bad answers are listed in one error message.
 _MAXIMUM_LISTED_PROBLEMS = 20
@@ -98,6 +101,66 @@ def resolve_cutoffs(instrument: str | Instrument,
             raise DataError(f"cutoffs.{flag}.threshold: must be a number, got {threshold!r}")
         resolved[flag] = Cutoff(flag, score, operator, float(threshold))
     return resolved
+
+
+def binary_outcome_definitions(instruments: Sequence[str | Instrument],
+                               cutoffs: Mapping[str, object] | None = None,
+                               burnout_rule: str | None = None) -> pd.DataFrame:
+    """Every yes/no outcome the scoring writes, with its rule, as a reader needs it.
+
+    Parameters
+    ----------
+    instruments : sequence of str or Instrument
+        The instruments scored, the primary one first (as in
+        :func:`burnout.analysis_table.build_analysis_table`).
+    cutoffs : mapping, optional
+        Overrides of the primary instrument's cut-offs (see :func:`resolve_cutoffs`).
+    burnout_rule : str, optional
+        The composite burnout definition; ``None`` for the primary instrument's default
+        (no ``burnout`` row when the instrument defines no burnout rules).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per flag, then ``burnout``: ``outcome``, ``instrument``, ``rule`` (e.g.
+        ``"ee >= 27"`` or ``"ee_or_dp"``) and ``definition`` in words.
+
+    Raises
+    ------
+    DataError
+        As :func:`resolve_cutoffs`, or when ``burnout_rule`` is not a rule of the primary
+        instrument.
+
+    Examples
+    --------
+    >>> table = binary_outcome_definitions(["mbi_hss_mp"], {"high_ee": 30})
+    >>> print(table[["outcome", "rule"]].to_string(index=False))
+    outcome     rule
+    high_ee ee >= 30
+    high_dp dp >= 10
+     low_pa pa <= 33
+    burnout ee_or_dp
+    """
+    definitions = [_as_instrument(instrument) for instrument in instruments]
+    if not definitions:
+        raise DataError("instruments: need at least one instrument of the registry")
+    rows = []
+    for position, instrument in enumerate(definitions):
+        for rule in resolve_cutoffs(instrument, cutoffs if position == 0 else None).values():
+            label = instrument.subscales[rule.score].label
+            rows.append({"outcome": rule.name, "instrument": instrument.name,
+                         "rule": f"{rule.score} {rule.operator} {rule.threshold:g}",
+                         "definition": f"{label} {_SYMBOLS[rule.operator]} {rule.threshold:g}"})
+    primary = definitions[0]
+    rule_name = burnout_rule or primary.default_burnout_rule
+    if rule_name is not None:
+        if rule_name not in primary.burnout_rule_descriptions:
+            raise DataError(f"burnout_rule: {rule_name!r} is not a rule of instrument "
+                            f"{primary.name!r}; known rules: "
+                            f"{list(primary.burnout_rule_descriptions)}")
+        rows.append({"outcome": BURNOUT_COLUMN, "instrument": primary.name, "rule": rule_name,
+                     "definition": primary.burnout_rule_descriptions[rule_name]})
+    return pd.DataFrame(rows, columns=["outcome", "instrument", "rule", "definition"])
 
 
 def _checked_items(responses: pd.DataFrame, instrument: Instrument, source: str) -> pd.DataFrame:

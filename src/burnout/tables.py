@@ -82,19 +82,22 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def format_p_value(p: float | None) -> str:
+def format_p_value(p: float | None, decimals: int = 2) -> str:
     """Format a p-value in journal style.
 
     Parameters
     ----------
     p : float or None
         The p-value, between 0 and 1.
+    decimals : int
+        Decimals from 0.01 up: 2 (most journals) or 3 (randomized trials, so that 0.048 is not
+        printed as 0.05).
 
     Returns
     -------
     str
-        ``"<0.001"`` when p < 0.001; three decimals when p < 0.01; two decimals otherwise;
-        ``"NA"`` when missing.
+        ``"<0.001"`` when p < 0.001; three decimals when p < 0.01; ``decimals`` decimals
+        otherwise; ``"NA"`` when missing.
 
     Raises
     ------
@@ -110,6 +113,8 @@ def format_p_value(p: float | None) -> str:
     --------
     >>> [format_p_value(p) for p in (0.0004, 0.0042, 0.04, 0.4, 0.912)]
     ['<0.001', '0.004', '0.04', '0.40', '0.91']
+    >>> format_p_value(0.048, decimals=3)
+    '0.048'
     """
     if _is_missing(p):
         return MISSING_TEXT
@@ -118,9 +123,11 @@ def format_p_value(p: float | None) -> str:
         raise DataError(f"p-value {p!r}: rule broken: a p-value lies between 0 and 1")
     if p < 0.001:
         return "<0.001"
+    if decimals not in (2, 3):
+        raise DataError(f"p-value decimals {decimals!r}: rule broken: 2 or 3")
     if p < 0.01:
         return f"{p:.3f}"
-    return f"{p:.2f}"
+    return f"{p:.{decimals}f}"
 
 
 def format_number(value: float | None, decimals: int = 1) -> str:

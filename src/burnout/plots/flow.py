@@ -5,9 +5,16 @@ at each step (enrolled -> completed pre -> completed post -> analysed). The diag
 column of boxes per group, one row per step, arrows between consecutive steps and, beside each
 arrow, a box with the number lost between the two steps (computed here, so the figure can never
 disagree with the counts).
+
+A randomized trial analysed by intent to treat analyses everyone randomized, including those
+lost to follow-up: its *analysed* step is drawn last, after the chain, with the number kept in
+the analysis although lost on the way; sensitivity sets such as the per-protocol set are drawn
+beside it (CONSORT 2010 flow diagram).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -130,7 +137,9 @@ def _arrow(axes, start: tuple[float, float], end: tuple[float, float]) -> None:
 
 
 def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
-                             group_labels: dict[str, str] | None = None) -> Figure:
+                             group_labels: dict[str, str] | None = None,
+                             analysed_step: str | None = None,
+                             beside_steps: Sequence[str] = ()) -> Figure:
     """Draw the participant flow (TREND/CONSORT style) with losses between steps.
 
     Parameters
@@ -142,6 +151,15 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
         Figure width in inches (default two journal columns).
     group_labels : dict, optional
         Header of each group's column; default the group name capitalised.
+    analysed_step : str, optional
+        A step drawn last, after the chain of the other steps, as ``"<Step>, intent\\nto
+        treat: n = <n>"``: its count may exceed the step above it, because an intent-to-treat
+        analysis keeps the students lost to follow-up; the side box of that gap then reads
+        ``"Kept in the\\nanalysis: n = <k>"``, its arrow pointing back into the chain.
+        ``None``: every step in one chain.
+    beside_steps : sequence of str
+        Steps drawn beside the last box instead of in the chain (sensitivity sets, e.g. the
+        per-protocol set), as ``"<Step> set\\nn = <n>"``.
 
     Returns
     -------
@@ -153,8 +171,9 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     Raises
     ------
     DataError
-        As :func:`flow_losses` (bad counts, missing steps, rising counts), or when there are
-        more than two groups.
+        As :func:`flow_losses` (bad counts, missing steps, rising counts in the chain), when
+        there are more than two groups, when ``analysed_step`` or a beside step is not a step of
+        ``flow``, or when its count exceeds the first step's.
 
     Notes
     -----
@@ -178,14 +197,29 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     >>> sorted(text for text in texts if text.startswith("Lost"))
     ['Lost: n = 2', 'Lost: n = 4', 'Lost: n = 4', 'Lost: n = 5']
     """
-    losses = flow_losses(flow)
-    steps, groups, table = _checked_counts(flow)
+    all_steps, groups, table = _checked_counts(flow)
     if len(groups) > 2:
         raise DataError(f"flow.csv: groups {groups}; rule: the diagram draws one or two groups")
+    apart = [step for step in (analysed_step, *beside_steps) if step is not None]
+    unknown = [step for step in apart if step not in all_steps]
+    if unknown:
+        raise DataError(f"flow.csv: step(s) {unknown} not found; the steps are {all_steps}")
+    steps = [step for step in all_steps if step not in apart]
+    losses = flow_losses(flow.loc[flow["step"].astype(str).isin(steps)])
+    for step in apart:
+        for group in groups:
+            if table.loc[step, group] > table.loc[steps[0], group]:
+                raise DataError(f"flow.csv: group {group!r}: step {step!r} counts "
+                                f"{table.loc[step, group]}, more than the "
+                                f"{table.loc[steps[0], group]} at {steps[0]!r}; rule: no step "
+                                f"counts more students than the first")
+    boxes = [(step, _step_label(step)) for step in steps]
+    if analysed_step is not None:
+        boxes.append((analysed_step, f"{_step_label(analysed_step)}, intent\nto treat:"))
     labels = {group: group.replace("_", " ").capitalize() for group in groups}
     labels.update(group_labels or {})
     apply_style()
-    rows = len(steps) * 2 - 1  # step rows with a gap row (arrow + lost box) between them
+    rows = len(boxes) * 2 - 1  # step rows with a gap row (arrow + lost box) between them
     height = 0.45 + 0.42 * rows
     figure, axes = plt.subplots(figsize=(width, height))
     axes.set_xlim(0, 1)
@@ -202,18 +236,35 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
                   fontsize=8, fontweight="bold", color=colour)
         side = -1 if position == 0 else 1
         group_losses = losses[losses["group"] == group].reset_index(drop=True)
-        for index, step in enumerate(steps):
+        side_x = x + side * (_MAIN_WIDTH / 2 + 0.04 + _SIDE_WIDTH / 2)
+        last = len(boxes) - 1
+        for index, (step, label) in enumerate(boxes):
             y = top - pitch * (2 * index + 0.5)
+            count = f"n = {int(table.loc[step, group])}"
             _box(axes, x, y, _MAIN_WIDTH, box_height,
-                 f"{_step_label(step)}\nn = {int(table.loc[step, group])}", colour,
-                 bold=index == len(steps) - 1)
-            if index == len(steps) - 1:
+                 f"{label} {count}" if label.endswith(":") else f"{label}\n{count}", colour,
+                 bold=index == last)
+            if index == last:
+                for offset, beside in enumerate(beside_steps):
+                    beside_y = y - offset * box_height
+                    _box(axes, side_x, beside_y, _SIDE_WIDTH, box_height * 0.9,
+                         f"{_step_label(beside)} set\nn = {int(table.loc[beside, group])}",
+                         colour)
                 continue
             next_y = top - pitch * (2 * index + 2.5)
             _arrow(axes, (x, y - box_height / 2), (x, next_y + box_height / 2))
             gap_y = top - pitch * (2 * index + 1.5)
-            side_x = x + side * (_MAIN_WIDTH / 2 + 0.04 + _SIDE_WIDTH / 2)
-            _arrow(axes, (x, gap_y), (side_x - side * _SIDE_WIDTH / 2, gap_y))
-            _box(axes, side_x, gap_y, _SIDE_WIDTH, box_height * 0.8,
-                 f"Lost: n = {int(group_losses.loc[index, 'lost'])}", OKABE_ITO["grey"])
+            chain_end, side_end = (x, gap_y), (side_x - side * _SIDE_WIDTH / 2, gap_y)
+            if index < len(group_losses):
+                lost = int(group_losses.loc[index, "lost"])
+            else:  # the gap above the intent-to-treat box: students lost, but kept
+                lost = int(table.loc[steps[-1], group]) - int(table.loc[analysed_step, group])
+            if lost >= 0:
+                _arrow(axes, chain_end, side_end)
+                side_text = f"Lost: n = {lost}"
+            else:
+                _arrow(axes, side_end, chain_end)
+                side_text = f"Kept in the\nanalysis: n = {-lost}"
+            _box(axes, side_x, gap_y, _SIDE_WIDTH, box_height * 0.8, side_text,
+                 OKABE_ITO["grey"])
     return figure

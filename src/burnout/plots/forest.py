@@ -24,7 +24,7 @@ _REQUIRED = ("label", "difference", "ci_low", "ci_high")
 
 def forest_plot(estimates: pd.DataFrame, reference: float = 0.0,
                 xlabel: str = "Difference (intervention minus control)", decimals: int = 1,
-                width: float = TWO_COLUMNS * 0.75) -> Figure:
+                width: float = TWO_COLUMNS * 0.75, p_decimals: int = 2) -> Figure:
     """Draw estimates with 95% confidence intervals and a text column of the values.
 
     Parameters
@@ -40,6 +40,9 @@ def forest_plot(estimates: pd.DataFrame, reference: float = 0.0,
         Decimals of the estimates in the text column.
     width : float
         Figure width in inches.
+    p_decimals : int
+        Decimals of p-values from 0.01 up (:func:`burnout.tables.format_p_value`): 2, or 3 as
+        randomized trials report them.
 
     Returns
     -------
@@ -116,7 +119,7 @@ def forest_plot(estimates: pd.DataFrame, reference: float = 0.0,
                 f"({format_interval(row.ci_low, row.ci_high, decimals)})")
         text_axes.text(estimate_x, position, text, ha="left", va="center", fontsize=7)
         if has_p:
-            text_axes.text(p_x, position, format_p_value(row.p), ha="left", va="center",
+            text_axes.text(p_x, position, format_p_value(row.p, p_decimals), ha="left", va="center",
                            fontsize=7)
     text_axes.set_xlim(0, 1)
     figure.subplots_adjust(left=0.22, right=0.98, bottom=0.55 / (0.75 + 0.32 * count),
