@@ -2,7 +2,8 @@
 # attrition at follow-up, every available observation of every randomized student (intent to
 # treat), and the per-protocol subset. Run from tests/reference: Rscript mixed_trial.R
 # (r-base-core, r-cran-lme4, r-cran-jsonlite). Input: mixed_trial_data_long.csv, a snapshot of
-# data/processed/coaching/analysis_long.csv (synthetic replica). Output: mixed_trial_reference.json.
+# data/processed/coaching/analysis_long.csv (synthetic replica) written by
+# make_mixed_trial_data.py. Output: mixed_trial_reference.json.
 suppressPackageStartupMessages({
   library(lme4)
   library(jsonlite)
@@ -13,7 +14,8 @@ long$post <- as.numeric(long$time == "post")
 reference <- list()
 for (subset in c("itt", "per_protocol")) {
   data <- if (subset == "itt") long else long[long$per_protocol == 1, ]
-  for (score in c("ee", "impostor", "self_compassion", "flourishing")) {
+  for (score in c("ee", "dp", "pa", "impostor", "moral_injury", "self_compassion",
+                  "flourishing")) {
     complete <- data[!is.na(data[[score]]), ]
     fit <- lmer(as.formula(paste(score, "~ intervention * post + (1 | student_id)")),
                 data = complete, REML = TRUE,
