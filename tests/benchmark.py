@@ -58,8 +58,9 @@ def main() -> int:
         rows.append(
             (f"make all STUDY={args.study} (from clean, env in place)", seconds, 60, status)
         )
-        seconds, status = _timed([*make, "all"], copy, environment)
-        rows.append(("make all with nothing changed (no-op)", seconds, 2, status))
+        # the same goal again: only the study just built is up to date in the scratch copy
+        seconds, status = _timed([*make, "all", f"STUDY={args.study}"], copy, environment)
+        rows.append((f"make all STUDY={args.study} again (no-op)", seconds, 2, status))
         seconds, status = _timed([*make, "test"], ROOT, dict(os.environ))
         rows.append(("make test", seconds, 300, status))
         if args.env:
