@@ -154,7 +154,7 @@ def test_mixed_model_publication_table_formats_itt_and_per_protocol():
     assert table["p"].tolist() == ["0.298", "0.021"]
     with pytest.raises(DataError, match="no row for outcome 'ee'"):
         mixed_model_publication_table(itt, protocol.iloc[1:])
-    with pytest.raises(DataError, match=r"lacks column\(s\) \['se'\]"):
+    with pytest.raises(DataError, match=r"intent_to_treat .*column\(s\) \['se'\] missing"):
         mixed_model_publication_table(itt.drop(columns="se"))
 
 
@@ -179,7 +179,7 @@ def test_risk_ratio_publication_table_counts_definitions_and_undefined_intervals
     assert table.loc[2, "Outcome"] == "rare" and table.loc[2, "Definition"] == ""
     assert table.loc[2, "Risk ratio (95% CI)"] == "0.00 (NA to NA)"
     assert risk_ratio_publication_table(risks)["p"].tolist() == ["0.04", "0.52", "0.25"]
-    with pytest.raises(DataError, match=r"lacks column\(s\) \['p'\]"):
+    with pytest.raises(DataError, match=r"column\(s\) \['p'\] missing"):
         risk_ratio_publication_table(risks.drop(columns="p"))
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from burnout.errors import DataError
+from burnout.errors import DataError, require_columns
 from burnout.io import write_json
 from burnout.paths import study_paths
 
@@ -87,10 +87,7 @@ def table_numbers(table: pd.DataFrame, key: str,
     """
     columns = dict(statistics) if isinstance(statistics, Mapping) else {
         name: name for name in statistics}
-    missing = [column for column in columns.values() if column not in table.columns]
-    if missing:
-        raise DataError(f"numbers from a table: column(s) {missing} missing; the table has "
-                        f"{list(table.columns)}")
+    require_columns(table, list(columns.values()), "numbers from a table")
     numbers = {}
     for row in table.to_dict("records"):
         for statistic, column in columns.items():

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from burnout.errors import DataError, require_columns
 from burnout.tables import (
     format_interval,
     format_median_quartiles,
@@ -177,14 +178,9 @@ def risk_ratio_publication_table(risks: pd.DataFrame,
     >>> risk_ratio_publication_table(risks).iloc[0].tolist()
     ['Burnout', '20/50 (40.0%)', '40/80 (50.0%)', '0.80 (0.53 to 1.20)', '0.36']
     """
-    from burnout.errors import DataError
-
-    needed = ["outcome", "exposed_events", "exposed_total", "unexposed_events",
-              "unexposed_total", "estimate", "ci_low", "ci_high", "p"]
-    missing = [column for column in needed if column not in risks.columns]
-    if missing:
-        raise DataError(f"risk_ratio_publication_table: risks lacks column(s) {missing} "
-                        f"(rule: rows of burnout.risk.risk_ratio_table)")
+    require_columns(risks, ["outcome", "exposed_events", "exposed_total", "unexposed_events",
+                            "unexposed_total", "estimate", "ci_low", "ci_high", "p"],
+                    "risk_ratio_publication_table (rows of burnout.risk.risk_ratio_table)")
     names = {**BINARY_OUTCOME_NAMES, **(labels or {})}
     described = ({} if definitions is None else
                  dict(zip(definitions["outcome"], definitions["definition"], strict=True)))
@@ -271,16 +267,11 @@ def mixed_model_publication_table(intent_to_treat: pd.DataFrame,
         Outcome   n Difference (SE)       95% CI     p
     flourishing 390     0.45 (0.23) 0.00 to 0.90 0.048
     """
-    from burnout.errors import DataError
-
     needed = ["outcome", "difference", "se", "ci_low", "ci_high", "p", "n_subjects"]
     for name, table in (("intent_to_treat", intent_to_treat), ("per_protocol", per_protocol)):
-        if table is None:
-            continue
-        missing = [column for column in needed if column not in table.columns]
-        if missing:
-            raise DataError(f"mixed_model_publication_table: {name} lacks column(s) {missing} "
-                            f"(rule: rows of burnout.mixed_model.mixed_model)")
+        if table is not None:
+            require_columns(table, needed, f"mixed_model_publication_table, {name} (rows of "
+                                           f"burnout.mixed_model.mixed_model)")
     labels = dict(OUTCOME_NAMES if labels is None else labels)
     protocol = per_protocol.set_index("outcome") if per_protocol is not None else None
     rows = []
