@@ -28,7 +28,7 @@ STUDY ?=
 STUDIES ?= $(if $(STUDY),$(STUDY),$(ALL_STUDIES))
 STUDY_TARGETS = $(foreach s,$(STUDIES),$(STAGE_TARGETS_$(s)))
 
-.PHONY: help all test lint unit nbval rebuild-check lab clean replica validate-r bench lock venv report
+.PHONY: help all test lint unit nbval rebuild-check lab clean replica validate-r validate-latex bench lock venv report
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -54,7 +54,7 @@ $(BUILD)/%.mk: params/%.yaml src/burnout/stages.py src/burnout/makefile.py src/b
 	@$(RUN) makefile $*
 
 # The generated rules are needed only by the goals that build or check outputs.
-NO_PIPELINE_GOALS := help clean venv lock replica lab lint unit validate-r
+NO_PIPELINE_GOALS := help clean venv lock replica lab lint unit validate-r validate-latex
 ifneq ($(filter-out $(NO_PIPELINE_GOALS),$(or $(MAKECMDGOALS),help)),)
 include $(foreach s,$(STUDIES),$(BUILD)/$(s).mk)
 endif
@@ -89,6 +89,9 @@ validate-r: ## re-run the R scripts that produce the reference values (needs Rsc
 	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-epitools r-cran-lme4 r-cran-psych r-cran-jsonlite r-cran-sandwich r-cran-lmtest"; exit 1; }
 	@for script in tests/reference/*.R; do echo "Rscript $$script"; (cd tests/reference && Rscript $$(basename $$script)); done
 	git status --short tests/reference
+
+validate-latex: $(VENV_STAMP) ## compile every LaTeX table and numbers.tex with pdflatex (needs TeX Live)
+	$(PY) tests/compile_latex.py
 
 # --- data --------------------------------------------------------------------------------------
 replica: $(VENV_STAMP) ## regenerate the synthetic raw data of STUDY (never run by `make all`)
