@@ -213,9 +213,10 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
                                 f"{table.loc[step, group]}, more than the "
                                 f"{table.loc[steps[0], group]} at {steps[0]!r}; rule: no step "
                                 f"counts more students than the first")
-    boxes = [(step, _step_label(step)) for step in steps]
+    # (step, text before its count) of every box of the chain, top to bottom
+    boxes = [(step, f"{_step_label(step)}\n") for step in steps]
     if analysed_step is not None:
-        boxes.append((analysed_step, f"{_step_label(analysed_step)}, intent\nto treat:"))
+        boxes.append((analysed_step, f"{_step_label(analysed_step)}, intent\nto treat: "))
     labels = {group: group.replace("_", " ").capitalize() for group in groups}
     labels.update(group_labels or {})
     apply_style()
@@ -240,10 +241,8 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
         last = len(boxes) - 1
         for index, (step, label) in enumerate(boxes):
             y = top - pitch * (2 * index + 0.5)
-            count = f"n = {int(table.loc[step, group])}"
-            _box(axes, x, y, _MAIN_WIDTH, box_height,
-                 f"{label} {count}" if label.endswith(":") else f"{label}\n{count}", colour,
-                 bold=index == last)
+            _box(axes, x, y, _MAIN_WIDTH, box_height, f"{label}n = {int(table.loc[step, group])}",
+                 colour, bold=index == last)
             if index == last:
                 for offset, beside in enumerate(beside_steps):
                     beside_y = y - offset * box_height
