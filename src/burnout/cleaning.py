@@ -183,6 +183,17 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
 
 
 
+def _exclusion_table(log: list) -> pd.DataFrame:
+    """The exclusion log as a table, ordered by cleaning stage, then file and record."""
+    exclusions = pd.DataFrame(log, columns=_EXCLUSION_COLUMNS)
+    exclusions["_stage"] = exclusions["stage"].map(
+        {stage: position for position, stage in enumerate(_STAGE_ORDER)})
+    exclusions = exclusions.sort_values(["_stage", "file", "record"], kind="stable").drop(
+        columns="_stage").reset_index(drop=True)
+    return exclusions.astype({"record": "str", "file": "str", "stage": "str",
+                              "reason": "str", "group": "str"})
+
+
 def _exclusion_logger(roster: pd.DataFrame, codebook, log: list):
     """The exclusion log's writer, and the withdrawn students (already logged).
 
@@ -409,13 +420,7 @@ def clean_study(raw_dir: str | Path, redaction_file: str | Path | None = None,
     theme_codes["present"] = theme_codes["present"].astype("int64")
 
     # ---------------------------------------------------------------- log and flow
-    exclusions = pd.DataFrame(log, columns=_EXCLUSION_COLUMNS)
-    exclusions["_stage"] = exclusions["stage"].map(
-        {stage: position for position, stage in enumerate(_STAGE_ORDER)})
-    exclusions = exclusions.sort_values(["_stage", "file", "record"], kind="stable").drop(
-        columns="_stage").reset_index(drop=True)
-    exclusions = exclusions.astype({"record": "str", "file": "str", "stage": "str",
-                                    "reason": "str", "group": "str"})
+    exclusions = _exclusion_table(log)
     flow = flow_from_exclusions(participants, exclusions)
     return {
         "participants": participants,
@@ -529,13 +534,7 @@ def _clean_trial(codebook, parsed: dict[str, pd.DataFrame],
     participants = pd.DataFrame(columns).sort_values("student_id", kind="stable").reset_index(
         drop=True)
 
-    exclusions = pd.DataFrame(log, columns=_EXCLUSION_COLUMNS)
-    exclusions["_stage"] = exclusions["stage"].map(
-        {stage: position for position, stage in enumerate(_STAGE_ORDER)})
-    exclusions = exclusions.sort_values(["_stage", "file", "record"], kind="stable").drop(
-        columns="_stage").reset_index(drop=True)
-    exclusions = exclusions.astype({"record": "str", "file": "str", "stage": "str",
-                                    "reason": "str", "group": "str"})
+    exclusions = _exclusion_table(log)
     flow = flow_from_exclusions(participants, exclusions, TRIAL_FLOW_STEPS)
     return {"participants": participants, "survey_items": survey_items,
             "exclusions": exclusions, "flow": flow}
