@@ -93,3 +93,19 @@ def test_strip_volatile_metadata_removes_timings():
     assert notebook.metadata["language_info"] == {"name": "python"}
     assert "execution" not in notebook.cells[1].metadata
     assert "papermill" not in notebook.cells[1].metadata
+
+
+def test_strip_volatile_metadata_merges_split_stream_chunks():
+    notebook = make_notebook("study = 'x'", ["print('wrote a.csv')"])
+    stream = nbformat.v4.new_output
+    notebook.cells[1].outputs = [
+        stream("stream", name="stdout", text="wrote"),  # one print split by a busy kernel
+        stream("stream", name="stdout", text=" a.csv\n"),
+        stream("stream", name="stderr", text="warning\n"),
+        stream("display_data", data={"text/plain": "table"}),
+        stream("stream", name="stdout", text="after\n"),
+    ]
+    strip_volatile_metadata(notebook, "x", "01_clean")
+    outputs = notebook.cells[1].outputs
+    assert [output.get("text") for output in outputs] == [
+        "wrote a.csv\n", "warning\n", None, "after\n"]  # display order kept

@@ -50,7 +50,10 @@ def strip_volatile_metadata(
 
     Kept: the parameters used and papermill's version. Removed: timestamps, durations,
     per-cell execution timings, the interpreter's patch version, absolute paths. The cell
-    papermill injects gets a fixed id instead of a random one.
+    papermill injects gets a fixed id instead of a random one. Consecutive stream outputs of
+    one cell and one stream are merged: the kernel sends printed text in chunks whose borders
+    depend on timing (a busy machine can split one ``print`` in two), so only the merged text
+    is reproducible.
     """
     papermill = notebook.metadata.get("papermill", {})
     for key in _VOLATILE_PAPERMILL_KEYS:
@@ -64,7 +67,23 @@ def strip_volatile_metadata(
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("ExecuteTime", None)
+        if cell.get("outputs"):
+            cell["outputs"] = _merged_streams(cell["outputs"])
     return notebook
+
+
+def _merged_streams(outputs: list) -> list:
+    """``outputs`` with each run of consecutive same-name stream outputs joined into one."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def _check_parameters(notebook_path: Path, parameters: dict) -> None:
