@@ -1,17 +1,18 @@
 # The compendium's one entry point. `make help` lists the targets.
 #
 #   make all                    build every study (make all STUDY=mentorship: one study)
-#   make test                   lint, unit tests, nbval on the executed notebooks, rebuild check
+#   make test                   lint, unit and doctests, nbval, rebuild check with dependency audit
 #
-# Each stage is an executed notebook under reports/<study>/; its prerequisites (notebook,
-# parameters, code, upstream stages) are written by `python -m burnout makefile` into
-# .build/<study>.mk, so an unchanged tree rebuilds nothing and a change re-runs only what
-# depends on it.
+# A study is a folder data/raw/<study>/ with a study.yaml. Each stage is an executed notebook
+# under reports/<study>/; its prerequisites are derived from the stage declarations
+# (src/burnout/pipeline/stages.py) by `python -m burnout makefile` into .build/<study>.mk, so an
+# unchanged tree rebuilds nothing and a change re-runs only what depends on it.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
+.SECONDEXPANSION:
 
 PYTHON_BASE ?= python3.11
 VENV ?= .venv
@@ -22,13 +23,19 @@ RUN := $(PY) -m burnout
 export PYTHONPATH := $(CURDIR)/src
 BUILD := .build
 
-# Studies: every params/<study>.yaml, or the one named by STUDY=.
-ALL_STUDIES := $(sort $(basename $(notdir $(wildcard params/*.yaml))))
+# Studies: every data/raw/<study>/study.yaml, or the one named by STUDY=.
+ALL_STUDIES := $(sort $(patsubst data/raw/%/study.yaml,%,$(wildcard data/raw/*/study.yaml)))
 STUDY ?=
 STUDIES ?= $(if $(STUDY),$(STUDY),$(ALL_STUDIES))
+ifneq ($(STUDY),)
+ifeq ($(filter $(STUDY),$(ALL_STUDIES)),)
+$(error no study '$(STUDY)': data/raw/$(STUDY)/study.yaml not found; the studies are: $(ALL_STUDIES))
+endif
+endif
 STUDY_TARGETS = $(foreach s,$(STUDIES),$(STAGE_TARGETS_$(s)))
 
-.PHONY: help all test lint unit nbval rebuild-check lab clean replica validate-r validate-latex bench lock venv report
+.PHONY: help all build test test-fast lint unit doctest nbval rebuild-check check-deps lab \
+	clean replica accept validate validate-r validate-latex bench lock venv report
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -36,50 +43,68 @@ help: ## list the targets
 	@echo "  Options: STUDY=<name> (one of: $(ALL_STUDIES))"
 
 # --- environment -------------------------------------------------------------------------------
-# .venv is (re)created from the pins when missing or older than requirements.txt, and a kernel
-# named "burnout" pointing into it is registered, so notebooks never run on another interpreter.
+# .venv is (re)created from the pins when missing or when requirements.txt changes (by content:
+# a fresh clone's file times say nothing), with a kernel "burnout" pointing into it, so notebooks
+# never run on another interpreter. flock serialises two builds started at once.
 $(VENV_STAMP): requirements.txt pyproject.toml
-	@echo "setting up $(VENV) from requirements.txt (one-time, about a minute)"
-	rm -rf $(VENV)
-	$(PYTHON_BASE) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(PY) -m ipykernel install --sys-prefix --name burnout --display-name "Python (burnout)" >/dev/null
-	touch $@
+	@mkdir -p $(BUILD)
+	@flock $(BUILD)/venv.lock bash -c 'if [ -f $@ ] && [ "$$(cat $@)" = "$$(cat requirements.txt pyproject.toml | sha256sum)" ]; then touch $@; exit 0; fi; \
+	  echo "setting up $(VENV) from requirements.txt (one-time, about a minute)"; \
+	  rm -rf $(VENV) && $(PYTHON_BASE) -m venv $(VENV) && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt && \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . && \
+	  $(PY) -m ipykernel install --sys-prefix --name burnout --display-name "Python (burnout)" >/dev/null && \
+	  cat requirements.txt pyproject.toml | sha256sum > $@'
 
 venv: $(VENV_STAMP) ## create the virtual environment and its Jupyter kernel
 
 # --- pipeline ----------------------------------------------------------------------------------
-$(BUILD)/%.mk: params/%.yaml src/burnout/stages.py src/burnout/makefile.py src/burnout/parameters.py | $(VENV_STAMP)
+SOURCES := $(wildcard src/burnout/*.py src/burnout/*/*.py src/burnout/*/*/*.py)
+$(BUILD)/%.mk: data/raw/%/study.yaml data/raw/% $$(wildcard params/$$*.yaml) $(SOURCES) \
+		$(wildcard notebooks/*.ipynb) | $(VENV_STAMP)
 	@$(RUN) makefile $*
 
 # The generated rules are needed only by the goals that build or check outputs.
-NO_PIPELINE_GOALS := help clean venv lock replica lab lint unit validate-r validate-latex
+NO_PIPELINE_GOALS := all help clean venv lock replica accept validate lab lint unit doctest \
+	test-fast validate-r validate-latex bench rebuild-check check-deps test
 ifneq ($(filter-out $(NO_PIPELINE_GOALS),$(or $(MAKECMDGOALS),help)),)
 include $(foreach s,$(STUDIES),$(BUILD)/$(s).mk)
 endif
 
-all: $(VENV_STAMP) $(STUDY_TARGETS) ## run every stage of every study (STUDY=name: one); only what changed re-runs
+all: $(VENV_STAMP) ## run every stage of every study (STUDY=name: one); only what changed re-runs
+	@mkdir -p $(BUILD)
+	@flock $(BUILD)/build.lock $(MAKE) --no-print-directory build STUDIES="$(STUDIES)"
+
+build: $(VENV_STAMP) $(STUDY_TARGETS)
 	@echo "all outputs up to date for: $(STUDIES)"
 
 # --- tests -------------------------------------------------------------------------------------
-test: lint unit nbval rebuild-check ## ruff, unit tests, nbval, and the byte-for-byte rebuild check
+test: lint unit nbval rebuild-check ## ruff, unit and doctests, nbval, rebuild check (with audit)
+
+test-fast: $(VENV_STAMP) ## the inner loop: unit tests and doctests, without the slow end-to-end ones
+	$(VENV)/bin/pytest -q -n 2 -m "not slow" --doctest-modules tests src/burnout
 
 lint: $(VENV_STAMP) ## ruff on src and tests
 	$(VENV)/bin/ruff check src tests
 
-unit: $(VENV_STAMP) ## pytest: unit, property, bad-input and end-to-end tests
-	$(VENV)/bin/pytest -q -n 2 tests
+unit: $(VENV_STAMP) ## pytest: unit, doctest, property, bad-input and end-to-end tests
+	$(VENV)/bin/pytest -q -n 2 --doctest-modules tests src/burnout
+
+doctest: $(VENV_STAMP) ## the docstring examples of src/burnout
+	$(VENV)/bin/pytest -q --doctest-modules src/burnout
 
 nbval: $(VENV_STAMP) ## re-execute the committed executed notebooks and compare their outputs
 	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  $(foreach s,$(STUDIES),reports/$(s)/*.ipynb)
 
-rebuild-check: $(VENV_STAMP) ## rebuild every generated file in a clean copy; name any that differ
-	$(RUN) rebuild-check $(if $(STUDY),$(STUDY))
+rebuild-check: $(VENV_STAMP) ## rebuild every generated file in a clean copy; name any that differ (PERTURB=1: perturbed)
+	$(RUN) rebuild-check $(if $(PERTURB),--perturb) $(if $(STUDY),$(STUDY))
 
-report: all ## render the executed notebooks as HTML (reports/<study>/html/index.html)
+check-deps: $(VENV_STAMP) ## run every stage in a clean copy; fail on a file a stage did not declare
+	$(RUN) rebuild-check --audit-only $(if $(STUDY),$(STUDY))
+
+report: $(VENV_STAMP) ## render the executed notebooks as HTML (reports/<study>/html/index.html)
 	$(RUN) report $(STUDIES)
 
 bench: $(VENV_STAMP) ## print the performance budgets as measured on this machine
@@ -94,9 +119,17 @@ validate-latex: $(VENV_STAMP) ## compile every LaTeX table and numbers.tex with 
 	$(PY) tests/compile_latex.py
 
 # --- data --------------------------------------------------------------------------------------
+validate: $(VENV_STAMP) ## check STUDY's study file and exports; list every problem at once
+	@test -n "$(STUDY)" || { echo "usage: make validate STUDY=<name>"; exit 2; }
+	@$(RUN) validate $(STUDY)
+
+accept: $(VENV_STAMP) ## accept STUDY's current raw files (rewrite data/raw/STUDY/SHA256SUMS)
+	@test -n "$(STUDY)" || { echo "usage: make accept STUDY=<name>"; exit 2; }
+	@$(RUN) accept $(STUDY)
+
 replica: $(VENV_STAMP) ## regenerate the synthetic raw data of STUDY (never run by `make all`)
 	@test -n "$(STUDY)" || { echo "usage: make replica STUDY=<name>"; exit 2; }
-	$(RUN) replica $(STUDY)
+	$(PY) -m burnout_replica $(STUDY)
 
 # --- working with the notebooks ------------------------------------------------------------------
 lab: $(VENV_STAMP) ## open JupyterLab on the notebooks with the project's kernel

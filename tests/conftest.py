@@ -10,7 +10,29 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from burnout.paths import ROOT
+from burnout.core.paths import ROOT
+
+# The tiny study: one group, a roster and two waves of the MBI in plain CSV ("Q1" ... "Q22").
+TINY_STUDY = """\
+study: tiny
+title: A tiny study
+design: single_group
+synthetic: true
+roster: {file: roster.csv, id: id}
+waves:
+  - {name: before, file: before.csv, id: id}
+  - {name: after, file: after.csv, id: id}
+instruments:
+  mbi_hss_mp: {columns: "Q{item}"}
+"""
+TINY_PARAMS = "stages: [clean]\nclean:\n  multiplier: 3\n"
+# The tiny stage writes a file the clean stage declares (the dependency audit checks it).
+TINY_CELL = ("from burnout.core.catalog import study_files\n"
+             "from burnout.core.io import write_csv\n"
+             "import pandas as pd\n"
+             "table = pd.DataFrame({'x': [1, 2], 'y': [m * multiplier for m in (1, 2)]})\n"
+             "write_csv(table, study_files(study).participants)\n"
+             "table")
 
 
 def make_notebook(parameters_source: str, body_sources: list[str]) -> nbformat.NotebookNode:
@@ -28,30 +50,52 @@ def make_notebook(parameters_source: str, body_sources: list[str]) -> nbformat.N
     return notebook
 
 
+def tiny_notebook(*body_sources: str) -> nbformat.NotebookNode:
+    """The tiny clean stage (``study``, ``multiplier``), running ``body_sources`` or its cell."""
+    return make_notebook('study = "tiny"\nmultiplier = 1', list(body_sources) or [TINY_CELL])
+
+
+def _wave(answers: dict[str, int]) -> str:
+    header = "id," + ",".join(f"Q{item}" for item in range(1, 23))
+    rows = [f"{person}," + ",".join(str((value + item) % 7) for item in range(1, 23))
+            for person, value in answers.items()]
+    return "\n".join([header, *rows]) + "\n"
+
+
+@pytest.fixture
+def notebook_of():
+    """``notebook_of(*cells)``: the tiny clean notebook running ``cells`` (default: its cell).
+
+    A fixture, because test modules cannot import conftest under ``--import-mode=importlib``.
+    """
+    return tiny_notebook
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path):
-    """A minimal project root (params + one 'clean' notebook) and a runner of the CLI in it."""
+    """A minimal project root and a runner of ``python -m burnout`` in it.
+
+    The root holds the study file ``data/raw/tiny/study.yaml`` (single group, roster and two
+    waves of the MBI as plain CSV), ``params/tiny.yaml`` (the clean stage only, with
+    ``multiplier: 3``), one notebook ``notebooks/01_clean.ipynb`` and a link to the package's
+    sources (which the Makefile rules list).
+    """
     root = tmp_path / "project"
-    (root / "params").mkdir(parents=True)
+    raw = root / "data" / "raw" / "tiny"
+    raw.mkdir(parents=True)
+    (root / "params").mkdir()
     (root / "notebooks").mkdir()
-    (root / "params" / "tiny.yaml").write_text(
-        "study: tiny\nstages: [clean]\nclean:\n  multiplier: 3\n", encoding="utf-8"
-    )
-    notebook = make_notebook(
-        'study = "tiny"\nmultiplier = 1',
-        [
-            "from burnout.paths import study_paths\n"
-            "from burnout.io import write_csv\n"
-            "import pandas as pd\n"
-            "table = pd.DataFrame({'x': [1, 2], 'y': [m * multiplier for m in (1, 2)]})\n"
-            "write_csv(table, study_paths(study).processed / 'table.csv')\n"
-            "table"
-        ],
-    )
-    nbformat.write(notebook, root / "notebooks" / "01_clean.ipynb")
+    (root / "src").symlink_to(ROOT / "src", target_is_directory=True)
+    (raw / "study.yaml").write_text(TINY_STUDY, encoding="utf-8")
+    (raw / "roster.csv").write_text("id\nP1\nP2\nP3\n", encoding="utf-8")
+    (raw / "before.csv").write_text(_wave({"P1": 4, "P2": 2, "P3": 5}), encoding="utf-8")
+    (raw / "after.csv").write_text(_wave({"P1": 3, "P2": 2}), encoding="utf-8")
+    (root / "params" / "tiny.yaml").write_text(TINY_PARAMS, encoding="utf-8")
+    nbformat.write(tiny_notebook(), root / "notebooks" / "01_clean.ipynb")
 
     def run(*args: str) -> subprocess.CompletedProcess:
         environment = dict(os.environ, BURNOUT_ROOT=str(root), PYTHONPATH=str(ROOT / "src"))
+        environment.pop("BURNOUT_AUDIT_LOG", None)
         return subprocess.run(
             [sys.executable, "-m", "burnout", *args],
             cwd=root,

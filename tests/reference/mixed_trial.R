@@ -1,4 +1,4 @@
-# Reference values for burnout.mixed_model on trial-shaped data (Study B): unbalanced, with
+# Reference values for burnout.stats.mixed_model on trial-shaped data (Study B): unbalanced, with
 # attrition at follow-up, every available observation of every randomized student (intent to
 # treat), and the per-protocol subset. Run from tests/reference: Rscript mixed_trial.R
 # (r-base-core, r-cran-lme4, r-cran-jsonlite). Input: mixed_trial_data_long.csv, a snapshot of

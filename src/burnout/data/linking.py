@@ -1,0 +1,255 @@
+"""Linking responses to participants, resolving repeated responses, and the exclusion log.
+
+Every record a cleaning rule drops or changes is written to the exclusion log with its reason,
+and the participant flow is *counted from that log* (:func:`flow_from_exclusions`), so each
+number of a CONSORT or TREND diagram can be traced to individual records.
+
+Rules
+-----
+Repeated responses
+    A participant who answered one wave more than once keeps one response, chosen by the study
+    file's ``duplicates`` rule: ``latest`` (default: the most recent finished response) or
+    ``first`` (the earliest finished one). Responses are ordered by their submission time, then by
+    their line in the file; finished responses are preferred to unfinished ones, and responses
+    with a submission time to responses without one. Two finished
+    responses with the same submission time and different answers cannot be ordered: that is a
+    problem the user must resolve. Every dropped response is logged (stage ``deduplicate``).
+Unfinished responses
+    A participant whose only responses of a wave are unfinished has no completed survey of that
+    wave; the response is logged (stage ``unfinished``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from burnout.core.errors import Problem
+
+__all__ = ["EXCLUSION_COLUMNS", "EXCLUSION_STAGES", "COMPARISON_FLOW_STEPS",
+           "RANDOMIZED_FLOW_STEPS", "ExclusionLog", "resolve_repeats", "flow_from_exclusions",
+           "response_id_column"]
+
+EXCLUSION_COLUMNS = ["record", "file", "line", "stage", "reason", "group"]
+# Stages of the log in reporting order; the flow steps subtract the participants of some of them.
+EXCLUSION_STAGES = ("import", "not_on_roster", "withdrawal", "pre_survey", "post_survey",
+                    "per_protocol", "analysis", "deduplicate", "unfinished", "no_id",
+                    "theme_codes")
+# The flow of a comparison (non-randomized or single group): each step, and the stages that lead
+# from the previous step to it.
+COMPARISON_FLOW_STEPS = (("enrolled", ()), ("completed_pre", ("withdrawal", "pre_survey")),
+                         ("completed_post", ("post_survey",)), ("analysed", ("analysis",)))
+# CONSORT flow of a randomized trial analysed by intention to treat: ``None`` counts everyone
+# randomized again, except those who withdrew (the mixed model uses every available observation
+# of every participant; a withdrawn participant's answers are discarded).
+RANDOMIZED_FLOW_STEPS = (("randomized", ()), ("completed_pre", ("withdrawal", "pre_survey")),
+                         ("completed_post", ("post_survey",)),
+                         ("per_protocol", ("per_protocol",)), ("analysed", None))
+
+
+# The column of a survey tool's export holding each response's own id, used when the study file
+# names none (the study file's docstring: "Qualtrics and REDCap exports need none of them").
+TOOL_RESPONSE_IDS = {"qualtrics": ("ResponseId", "ResponseID")}
+
+
+def response_id_column(export, named: str | None) -> str | None:
+    """The column identifying each response of ``export``: ``named``, else the tool's own.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> export = SimpleNamespace(format="qualtrics", table=pd.DataFrame(columns=["ResponseId"]))
+    >>> response_id_column(export, None), response_id_column(export, "rid")
+    ('ResponseId', 'rid')
+    >>> response_id_column(SimpleNamespace(format="csv", table=pd.DataFrame()), None) is None
+    True
+    """
+    if named:
+        return named
+    return next((column for column in TOOL_RESPONSE_IDS.get(export.format, ())
+                 if column in export.table.columns), None)
+
+
+class ExclusionLog:
+    """Collects excluded and altered records; :meth:`table` returns them in reporting order.
+
+    Examples
+    --------
+    >>> log = ExclusionLog({"P1": "control"})
+    >>> log.add("P1", "t1.csv", "post_survey", "no completed follow-up survey", participant="P1")
+    >>> log.table()[["record", "stage", "group"]].values.tolist()
+    [['P1', 'post_survey', 'control']]
+    """
+
+    def __init__(self, group_of: dict[str, str] | None = None):
+        self._group_of = dict(group_of or {})
+        self._rows: list[dict] = []
+
+    def add(self, record, file: str, stage: str, reason: str, participant=None,
+            line: int | None = None) -> None:
+        """Log one record (``participant`` gives the group column)."""
+        if stage not in EXCLUSION_STAGES:
+            raise ValueError(f"unknown exclusion stage '{stage}'")
+        self._rows.append({"record": str(record), "file": file, "line": line, "stage": stage,
+                           "reason": reason,
+                           "group": self._group_of.get(participant) if participant else None})
+
+    def table(self) -> pd.DataFrame:
+        """The log, ordered by stage, file, line and record."""
+        frame = pd.DataFrame(self._rows, columns=EXCLUSION_COLUMNS)
+        order = {stage: position for position, stage in enumerate(EXCLUSION_STAGES)}
+        frame = frame.assign(_stage=frame["stage"].map(order),
+                             _line=frame["line"].fillna(-1).astype(float))
+        frame = frame.sort_values(["_stage", "file", "_line", "record"], kind="stable")
+        frame = frame.drop(columns=["_stage", "_line"]).reset_index(drop=True)
+        frame["line"] = frame["line"].astype("Int64")
+        return frame
+
+
+def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: ExclusionLog,
+                    wave: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Keep one response per participant, by ``rule``; log the others; list unresolvable ties.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        One row per response with ``participant`` (id), ``record`` (the response's id, or
+        ``line <n>``), ``line`` (file line), ``submitted`` (datetime, NaT when unknown) and
+        ``finished`` (bool), plus the answers.
+    rule : {"latest", "first"}
+        Keep the most recent or the earliest response, finished ones first.
+    file : str
+        The export's file name (for the log and the problems).
+    log : ExclusionLog
+        Receives the dropped responses (``deduplicate``) and unfinished ones (``unfinished``).
+    wave : str
+        The wave's name, for the reasons.
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        One finished response per participant who has one.
+    problems : list of Problem
+        Ties the rule cannot order (same time, both finished, different answers).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"participant": ["A", "A", "B"], "record": ["r1", "r2", "r3"],
+    ...     "line": [2, 3, 4],
+    ...     "submitted": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
+    ...     "finished": [True, True, False], "q1": [1, 2, 3]})
+    >>> log = ExclusionLog()
+    >>> kept, problems = resolve_repeats(frame, "latest", "t0.csv", log, "baseline")
+    >>> kept["q1"].tolist(), log.table()["stage"].tolist()
+    ([2], ['deduplicate', 'unfinished'])
+    """
+    latest = rule == "latest"
+    # A response with a submission time outranks one without (under either rule); responses
+    # without a time are ordered by their line in the file.
+    ranked = responses.assign(
+        rank_unfinished=~responses["finished"].astype(bool),
+        rank_untimed=responses["submitted"].isna(),
+        rank_time=responses["submitted"].astype("int64").where(responses["submitted"].notna(),
+                                                           np.iinfo("int64").min))
+    ranked = ranked.sort_values(
+        ["participant", "rank_unfinished", "rank_untimed", "rank_time", "line"],
+        ascending=[True, True, True, not latest, not latest], kind="stable")
+    first = ~ranked.duplicated("participant", keep="first")
+    problems = _ties(ranked, first, file)
+    kept = ranked.loc[first]
+    chosen = dict(zip(kept["participant"], kept["record"], strict=True))
+    order = "most recent" if latest else "earliest"
+    for row in ranked.loc[~first, ["participant", "record", "line"]].itertuples(index=False):
+        log.add(row.record, file, "deduplicate",
+                f"repeated {wave} response of {row.participant}; kept "
+                f"{chosen[row.participant]}, the {order} finished one",
+                participant=row.participant, line=int(row.line))
+    unfinished = kept.loc[kept["rank_unfinished"]]
+    for row in unfinished[["participant", "record", "line"]].itertuples(index=False):
+        log.add(row.record, file, "unfinished",
+                f"only an unfinished {wave} response of {row.participant}",
+                participant=row.participant, line=int(row.line))
+    kept = kept.loc[~kept["rank_unfinished"]].sort_values("line", kind="stable")
+    return (kept.drop(columns=["rank_unfinished", "rank_untimed", "rank_time"])
+            .reset_index(drop=True), problems)
+
+
+def _ties(ranked: pd.DataFrame, first: pd.Series, file: str) -> list[Problem]:
+    """Finished responses tied with the kept one on time, with different answers."""
+    answers = [column for column in ranked.columns
+               if column not in ("participant", "record", "line", "submitted", "finished",
+                                 "rank_unfinished", "rank_untimed", "rank_time")]
+    keys = ranked.loc[first].set_index("participant")[["rank_time", "rank_unfinished", "line"]]
+    others = ranked.loc[~first & ~ranked["rank_unfinished"]]
+    problems = []
+    for row in others.itertuples(index=False):
+        best = keys.loc[row.participant]
+        if (best["rank_unfinished"] or row.rank_time != best["rank_time"]
+                or row.rank_time == np.iinfo("int64").min):
+            continue
+        mine = ranked.loc[ranked["line"] == row.line, answers].iloc[0]
+        theirs = ranked.loc[ranked["line"] == best["line"], answers].iloc[0]
+        if not mine.equals(theirs):
+            problems.append(Problem(
+                file, int(row.line), "participant", row.participant,
+                f"two finished responses of {row.participant} (lines {int(best['line'])} and "
+                f"{int(row.line)}) have the same submission time and different answers, so no "
+                "rule can choose one; delete one of them from a copy of the export"))
+    return problems
+
+
+def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
+                         steps: Sequence = COMPARISON_FLOW_STEPS,
+                         groups: Sequence[str] = ("intervention", "control")) -> pd.DataFrame:
+    """Participant flow per group, counted from the roster and the exclusion log.
+
+    Parameters
+    ----------
+    enrolled : pandas.DataFrame
+        One row per enrolled participant with ``student_id`` and ``group``.
+    exclusions : pandas.DataFrame
+        The exclusion log (:class:`ExclusionLog`).
+    steps : sequence of (str, tuple or None)
+        Flow steps, each with the exclusion stages leading to it from the previous step;
+        ``None`` counts everyone enrolled again, except those logged as withdrawn (an
+        intention-to-treat analysis: the participants table analyses them all but the
+        withdrawn).
+    groups : sequence of str
+        The groups, in reporting order (``("all",)`` for a single group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``step``, ``group``, ``n``: one row per step and group.
+
+    Examples
+    --------
+    >>> roster = pd.DataFrame({"student_id": ["S1", "S2", "S3"],
+    ...                        "group": ["control", "control", "intervention"]})
+    >>> log = pd.DataFrame({"record": ["S2"], "stage": ["post_survey"]})
+    >>> flow_from_exclusions(roster, log).query("group == 'control'")["n"].tolist()
+    [2, 2, 1, 1]
+    >>> trial = flow_from_exclusions(roster, log, RANDOMIZED_FLOW_STEPS)
+    >>> trial.query("group == 'control'")["n"].tolist()
+    [2, 2, 1, 1, 2]
+    >>> withdrew = pd.DataFrame({"record": ["S1"], "stage": ["withdrawal"]})
+    >>> flow_from_exclusions(roster, withdrew, RANDOMIZED_FLOW_STEPS).query(
+    ...     "group == 'control'")["n"].tolist()
+    [2, 1, 1, 1, 1]
+    """
+    rows = []
+    for group in groups:
+        everyone = set(enrolled.loc[enrolled["group"] == group, "student_id"])
+        members = set(everyone)
+        for step, stages in steps:
+            if stages is None:
+                withdrawn = exclusions.loc[exclusions["stage"] == "withdrawal", "record"]
+                members = everyone - set(withdrawn)
+            elif stages:
+                logged = exclusions.loc[exclusions["stage"].isin(stages)
+                                        & exclusions["record"].isin(members), "record"]
+                members -= set(logged)
+            rows.append({"step": step, "group": group, "n": len(members)})
+    return pd.DataFrame(rows, columns=["step", "group", "n"])

@@ -1,0 +1,120 @@
+"""The analysis parameters of a study: the design's defaults, overridden by ``params/<study>.yaml``.
+
+A study needs no parameter file: every notebook has defaults in its ``parameters`` cell, and the
+design (:mod:`burnout.designs`) sets those a design changes (a trial prints p with three
+decimals). ``params/<study>.yaml`` is optional and overrides either, stage by stage::
+
+    stages: [clean, score, describe, unadjusted, adjusted, figures, tables, manuscript]  # optional
+    seed: 20190601            # the seed of a synthetic replica's generator (make replica)
+    aliases: {old.key: new.key}   # numbers.json keys kept under an old name for manuscripts
+    adjusted:                 # a stage's section: papermill parameters of its notebook
+      covariates: [site, gender]
+
+Every key is checked: an unknown top-level key or stage section is an error naming the key (with
+the closest known one), and the runner refuses a parameter the stage's notebook does not declare.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import yaml
+
+from burnout.core.errors import DataError
+from burnout.core.paths import PARAMS_DIR
+from burnout.pipeline.stages import STAGES
+
+__all__ = ["load_parameters", "stage_parameters", "stages_run_by", "SETTINGS"]
+
+# Top-level keys that are not stage sections.
+SETTINGS = ("stages", "seed", "aliases")
+
+
+def _suggest(name: str, known) -> str:
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def load_parameters(study: str, params_dir: Path = PARAMS_DIR) -> dict:
+    """Read and check ``params/<study>.yaml``; ``{}`` when the study has none.
+
+    Raises
+    ------
+    DataError
+        Naming the key: not a mapping, an unknown key, ``stages`` not a list of stage names, a
+        section that is not a mapping, ``aliases`` not a mapping of keys.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> load_parameters("pilot", folder)
+    {}
+    >>> _ = (folder / "pilot.yaml").write_text("adjustd: {covariates: []}")
+    >>> load_parameters("pilot", folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    burnout.core.errors.DataError: .../pilot.yaml: key 'adjustd' ... did you mean 'adjusted'?
+    """
+    path = Path(params_dir) / f"{study}.yaml"
+    if not path.is_file():
+        return {}
+    try:
+        params = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise DataError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(params, dict):
+        raise DataError(f"{path}: expected a mapping of settings and stage sections")
+    known = (*SETTINGS, *STAGES)
+    for key in params:
+        if key not in known:
+            raise DataError(f"{path}: key '{key}' is neither a setting ({', '.join(SETTINGS)}) "
+                            f"nor a stage ({', '.join(STAGES)}){_suggest(key, known)}")
+    stages = params.get("stages")
+    if stages is not None:
+        if not isinstance(stages, list) or not stages:
+            raise DataError(f"{path}: key 'stages' must be a non-empty list of stage names")
+        for name in stages:
+            if name not in STAGES:
+                raise DataError(f"{path}: key 'stages' lists '{name}', which is not a stage "
+                                f"({', '.join(STAGES)}){_suggest(name, STAGES)}")
+    aliases = params.get("aliases") or {}
+    if not isinstance(aliases, dict) or not all(isinstance(key, str) and isinstance(value, str)
+                                                for key, value in aliases.items()):
+        raise DataError(f"{path}: key 'aliases' must map old numbers keys to current ones")
+    for stage in STAGES:
+        if stage in params and not isinstance(params[stage] or {}, dict):
+            raise DataError(f"{path}: key '{stage}' must be a mapping of that stage's "
+                            "parameters")
+    return params
+
+
+def stage_parameters(study: str, stage: str, design, params: dict) -> dict:
+    """The papermill parameters of one stage: ``study``, the design's defaults, the overrides.
+
+    Examples
+    --------
+    >>> from burnout.designs import get_design
+    >>> stage_parameters("pilot", "tables", get_design("randomized"), {"tables": {"x": 1}})
+    {'study': 'pilot', 'p_decimals': 3, 'x': 1}
+    """
+    values = {"study": study}
+    values.update(design.parameters.get(stage, {}))
+    values.update(params.get(stage) or {})
+    return values
+
+
+def stages_run_by(study: str) -> list[str]:
+    """The names of the stages ``study`` runs: its design and data, and its parameter file.
+
+    Examples
+    --------
+    >>> stages_run_by("mentorship")[:2]
+    ['clean', 'score']
+    """
+    from burnout.data.study import load_study
+    from burnout.pipeline.stages import study_stages
+
+    return [stage.name for stage in study_stages(load_study(study),
+                                                 load_parameters(study).get("stages"))]

@@ -1,1 +1,0 @@
-"""Figure functions; each returns a matplotlib Figure styled by :mod:`burnout.plots.style`."""

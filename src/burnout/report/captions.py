@@ -1,0 +1,115 @@
+"""Figure captions: written from the design's templates, one Markdown file per study.
+
+:func:`figure_captions` fills the design's caption templates (:class:`burnout.designs.base.
+Design`) with the study's numbers; :func:`write_captions` writes them, numbered, to
+``figures/<study>/captions.md`` after checking that every captioned figure exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from burnout.core.errors import DataError
+from burnout.core.io import write_text
+from burnout.report.labels import outcome_label
+
+__all__ = ["figure_captions", "group_sizes", "write_captions"]
+
+
+def group_sizes(analysis: pd.DataFrame, groups: Sequence[str]) -> str:
+    """"intervention n = 40, control n = 38", or "n = 52" for a single group.
+
+    Examples
+    --------
+    >>> group_sizes(pd.DataFrame({"group": ["control", "intervention", "control"]}),
+    ...             ("intervention", "control"))
+    'intervention n = 1, control n = 2'
+    >>> group_sizes(pd.DataFrame({"x": [1, 2]}), ())
+    'n = 2'
+    """
+    if not groups:
+        return f"n = {len(analysis)}"
+    counts = analysis["group"].value_counts()
+    return ", ".join(f"{group} n = {int(counts.get(group, 0))}" for group in groups)
+
+
+def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = (),
+                    scores: Sequence[str] = (), evaluations: bool = False,
+                    qualitative: bool = False) -> dict[str, str]:
+    """Every figure of a study with its caption, in the order of the paper.
+
+    Parameters
+    ----------
+    design : Design
+        The study's design: its figure names and caption templates.
+    analysis : pandas.DataFrame
+        ``analysis.csv``, for the group sizes.
+    covariates : sequence of str
+        The regression's adjustment set (named in the forest-plot caption).
+    scores : sequence of str
+        Scores with a diagnostics figure (designs that run regression diagnostics).
+    evaluations, qualitative : bool
+        Whether the study has evaluation surveys (Likert figure) and coded free text (themes).
+
+    Returns
+    -------
+    dict
+        Figure file stem -> caption.
+
+    Examples
+    --------
+    >>> from burnout.designs import get_design
+    >>> captions = figure_captions(get_design("single_group"), pd.DataFrame({"x": [1, 2, 3]}))
+    >>> list(captions)
+    ['flow', 'pre_post_scores', 'change_scores', 'forest_change', 'burnout_prevalence']
+    >>> captions["pre_post_scores"].endswith("(n = 3).")
+    True
+    """
+    sizes = group_sizes(analysis, design.groups)
+    adjusted_for = ", ".join(covariates) if covariates else "no other covariate"
+    captions = {design.figure(role): template.format(sizes=sizes, covariates=adjusted_for)
+                for role, template in design.captions.items()}
+    if design.applies("diagnostics"):
+        captions.update({f"diagnostics_{score}": f"Regression diagnostics for "
+                         f"{outcome_label(score).lower()}: residuals against fitted values and "
+                         "normal quantile plot of the residuals." for score in scores})
+    if evaluations:
+        captions["likert"] = ("Evaluation surveys: answers to each item, centred on the neutral "
+                              "category (diverging stacked bars).")
+    if qualitative:
+        captions["themes"] = ("Themes of the free-text answers: responses carrying each theme, "
+                              "by respondent type.")
+    return captions
+
+
+def write_captions(captions: Mapping[str, str], figures_dir: str | Path,
+                   title: str = "Figure captions") -> Path:
+    """Write ``captions.md`` in ``figures_dir``: one numbered entry per figure, in the given order.
+
+    Every figure named must exist as ``<name>.png`` and ``<name>.pdf`` in ``figures_dir``, so a
+    caption can never describe a figure that was not made (or was renamed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for suffix in (".png", ".pdf"):
+    ...     _ = (folder / f"flow{suffix}").write_bytes(b"")
+    >>> print(write_captions({"flow": "Participant flow."}, folder).read_text())
+    # Figure captions
+    <BLANKLINE>
+    **Figure 1** (`flow.png`, `flow.pdf`). Participant flow.
+    <BLANKLINE>
+    """
+    folder = Path(figures_dir)
+    missing = [f"{name}{suffix}" for name in captions for suffix in (".png", ".pdf")
+               if not (folder / f"{name}{suffix}").is_file()]
+    if missing:
+        raise DataError(f"{folder}: captions name figures that do not exist: {missing}")
+    lines = [f"# {title}", ""]
+    for number, (name, caption) in enumerate(captions.items(), start=1):
+        lines += [f"**Figure {number}** (`{name}.png`, `{name}.pdf`). {caption.strip()}", ""]
+    return write_text("\n".join(lines), folder / "captions.md")

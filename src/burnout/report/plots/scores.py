@@ -1,0 +1,210 @@
+"""Before/after burnout scores: paired lines per student and change-score distributions.
+
+Both figures read ``analysis.csv`` of the scoring stage (one row per analysed student with
+``<subscale>_pre``, ``<subscale>_post`` and ``<subscale>_change`` = post minus pre).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from burnout.core.errors import DataError
+from burnout.report.labels import outcome_labels
+from burnout.report.plots.style import GROUP_COLORS, OKABE_ITO, TWO_COLUMNS, apply_style
+
+__all__ = ["pre_post_scores", "change_distributions"]
+
+_EVERYONE = "all participants"  # the one "group" of a single-group study
+
+
+def _grouped(analysis: pd.DataFrame, groups: Sequence[str]):
+    """(table with a group column, groups): a single-group study is one group of everyone."""
+    if "group" in analysis.columns:
+        return analysis, list(groups)
+    return analysis.assign(group=_EVERYONE), [_EVERYONE]
+
+
+def _check(analysis: pd.DataFrame, columns: Sequence[str], groups: Sequence[str]) -> None:
+    """Raise DataError when a needed column or group is missing from ``analysis``."""
+    if not isinstance(analysis, pd.DataFrame):
+        raise DataError(f"analysis.csv: expected a DataFrame, got {type(analysis).__name__}")
+    missing = [column for column in ["group", *columns] if column not in analysis.columns]
+    if missing:
+        raise DataError(f"analysis.csv: column(s) {missing} missing (scoring stage output)")
+    absent = [group for group in groups if not (analysis["group"] == group).any()]
+    if absent:
+        raise DataError(f"analysis.csv, column 'group': no rows for group(s) {absent}")
+    for column in columns:
+        values = pd.to_numeric(analysis[column], errors="coerce")
+        bad = analysis.index[values.isna() & analysis[column].notna()]
+        if len(bad):
+            raise DataError(f"analysis.csv, row {int(bad[0]) + 2}, column '{column}': value "
+                            f"{analysis.loc[bad[0], column]!r}: rule broken: a number")
+
+
+def _labels(subscales: Sequence[str], labels: Mapping[str, str] | None) -> dict[str, str]:
+    """Panel labels: the registry's display names, unless ``labels`` gives others."""
+    merged = outcome_labels(subscales)
+    merged.update(labels or {})
+    return merged
+
+
+def pre_post_scores(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee", "dp", "pa"),
+                    labels: Mapping[str, str] | None = None,
+                    groups: Sequence[str] = ("intervention", "control"),
+                    width: float = TWO_COLUMNS) -> Figure:
+    """Paired before/after scores: one thin line per student, the group median in bold.
+
+    Parameters
+    ----------
+    analysis : pandas.DataFrame
+        ``analysis.csv``: ``group`` and ``<subscale>_pre``, ``<subscale>_post`` columns.
+    subscales : sequence of str
+        Subscales drawn, one column of panels each.
+    labels : mapping, optional
+        Panel titles per subscale (default: the registry's display names).
+    groups : sequence of str
+        Groups drawn, one row of panels each (default intervention above control).
+    width : float
+        Figure width in inches (default two journal columns).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A grid of panels (rows: groups, columns: subscales). In each panel, every student
+        with both scores is a thin, transparent line from "Pre" to "Post"; the bold line
+        with markers joins the group's pre and post medians. Panels of one subscale share
+        the y axis; ``n`` is given in each panel.
+
+    Raises
+    ------
+    DataError
+        When a column or group is missing, or a score is not a number.
+
+    Notes
+    -----
+    MBI subscale scores are integer sums, so many lines overlap; the transparency makes
+    frequent paths darker. A student missing either score is left out of the panel.
+
+    Examples
+    --------
+    >>> analysis = pd.DataFrame({"group": ["intervention", "intervention", "control"],
+    ...                          "ee_pre": [20, 30, 25], "ee_post": [18, 27, 26]})
+    >>> figure = pre_post_scores(analysis, subscales=("ee",))
+    >>> len(figure.axes)
+    2
+    """
+    columns = [f"{subscale}_{wave}" for subscale in subscales for wave in ("pre", "post")]
+    analysis, groups = _grouped(analysis, groups)
+    _check(analysis, columns, groups)
+    names = _labels(subscales, labels)
+    apply_style()
+    figure, axes_grid = plt.subplots(len(groups), len(subscales), squeeze=False,
+                                     figsize=(width, 1.1 + 1.6 * len(groups)), sharey="col")
+    for row, group in enumerate(groups):
+        rows = analysis[analysis["group"] == group]
+        colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
+        for column, subscale in enumerate(subscales):
+            axes = axes_grid[row, column]
+            pairs = rows[[f"{subscale}_pre", f"{subscale}_post"]].apply(
+                pd.to_numeric, errors="coerce").dropna().to_numpy(dtype=float)
+            if len(pairs):
+                axes.plot(np.array([[0.0], [1.0]]).repeat(len(pairs), axis=1), pairs.T,
+                          color=colour, linewidth=0.5, alpha=0.25, solid_capstyle="round")
+                medians = np.median(pairs, axis=0)
+                axes.plot([0, 1], medians, color=colour, linewidth=2.2, marker="o",
+                          markersize=4, markeredgecolor=OKABE_ITO["black"],
+                          markeredgewidth=0.6, zorder=3)
+            axes.set_xticks([0, 1], ["Pre", "Post"])
+            axes.set_xlim(-0.25, 1.25)
+            axes.text(0.98, 0.98, f"n = {len(pairs)}", transform=axes.transAxes, ha="right",
+                      va="top", fontsize=7)
+            if row == 0:
+                axes.set_title(names[subscale], fontsize=8)
+            if column == 0:
+                axes.set_ylabel(f"{group.replace('_', ' ').capitalize()}\nscore")
+    figure.tight_layout()
+    return figure
+
+
+def change_distributions(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee", "dp", "pa"),
+                         labels: Mapping[str, str] | None = None,
+                         groups: Sequence[str] = ("intervention", "control"),
+                         seed: int = 0, width: float = TWO_COLUMNS) -> Figure:
+    """Change scores (post minus pre) by group: box plots with jittered points.
+
+    Parameters
+    ----------
+    analysis : pandas.DataFrame
+        ``analysis.csv``: ``group`` and ``<subscale>_change`` columns.
+    subscales : sequence of str
+        Subscales drawn, one panel each.
+    labels : mapping, optional
+        Panel titles per subscale (default: the registry's display names).
+    groups : sequence of str
+        Groups drawn left to right.
+    seed : int
+        Seed of the horizontal jitter of the points (the figure is identical for a seed).
+    width : float
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per subscale; per group a box (median, quartiles, whiskers to 1.5 IQR, no
+        outlier markers since every point is shown) and the students' change scores as
+        jittered points; a dashed line marks zero change.
+
+    Raises
+    ------
+    DataError
+        When a column or group is missing, or a change score is not a number.
+
+    Examples
+    --------
+    >>> analysis = pd.DataFrame({"group": ["intervention"] * 3 + ["control"] * 3,
+    ...                          "ee_change": [-2, -4, 4, 0, 1, -1]})
+    >>> figure = change_distributions(analysis, subscales=("ee",))
+    >>> [label.get_text() for label in figure.axes[0].get_xticklabels()]
+    ['Intervention\\n(n = 3)', 'Control\\n(n = 3)']
+    """
+    columns = [f"{subscale}_change" for subscale in subscales]
+    analysis, groups = _grouped(analysis, groups)
+    _check(analysis, columns, groups)
+    names = _labels(subscales, labels)
+    generator = np.random.default_rng(seed)
+    apply_style()
+    figure, axes_row = plt.subplots(1, len(subscales), squeeze=False,
+                                    figsize=(width, 2.6))
+    for column, subscale in enumerate(subscales):
+        axes = axes_row[0, column]
+        tick_labels = []
+        for position, group in enumerate(groups):
+            values = pd.to_numeric(analysis.loc[analysis["group"] == group,
+                                                f"{subscale}_change"],
+                                   errors="coerce").dropna().to_numpy(dtype=float)
+            colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
+            jitter = generator.uniform(-0.15, 0.15, size=len(values))
+            if len(values):
+                axes.boxplot([values], positions=[position], widths=0.55, showfliers=False,
+                             patch_artist=True, manage_ticks=False,
+                             boxprops={"facecolor": "white", "edgecolor": colour,
+                                       "linewidth": 1.0},
+                             medianprops={"color": colour, "linewidth": 1.8},
+                             whiskerprops={"color": colour}, capprops={"color": colour})
+                axes.scatter(position + jitter, values, s=6, color=colour, alpha=0.55,
+                             linewidths=0, zorder=3)
+            tick_labels.append(f"{group.replace('_', ' ').capitalize()}\n(n = {len(values)})")
+        axes.axhline(0, color=OKABE_ITO["grey"], linewidth=0.8, linestyle="--", zorder=1)
+        axes.set_xticks(range(len(groups)), tick_labels)
+        axes.set_xlim(-0.6, len(groups) - 0.4)
+        axes.set_title(names[subscale], fontsize=8)
+        if column == 0:
+            axes.set_ylabel("Change (post minus pre)")
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,447 @@
+"""The study's publication tables, built from the tidy results the analysis stages wrote.
+
+Each function takes result tables in the shared vocabulary (:mod:`burnout.core.results`) and
+returns a DataFrame of display strings, formatted with the rules of :mod:`burnout.report.tables`
+(one decimal for scores, ``"<0.001"`` style p-values, ``"a to b"`` intervals), ready for
+:func:`burnout.report.tables.export_table`. Outcome names come from the instrument registry
+(:func:`burnout.report.labels.outcome_label`); a study with a single group gets one column of
+everyone instead of two groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from burnout.core.errors import DataError, require_columns
+from burnout.report.labels import outcome_label
+from burnout.report.tables import (
+    format_interval,
+    format_median_quartiles,
+    format_number,
+    format_p_value,
+)
+
+__all__ = [
+    "TABLE_TEXT",
+    "table_text",
+    "baseline_publication_table",
+    "unadjusted_publication_table",
+    "risk_ratio_publication_table",
+    "mcnemar_publication_table",
+    "adjusted_publication_table",
+    "mixed_model_publication_table",
+    "survey_publication_table",
+    "themes_publication_table",
+]
+
+_WAVES = {"pre": "Before", "post": "After", "change": "Change"}
+
+# Caption and notes of each publication table, by the analysis it shows. ``{design}``,
+# ``{population}``, ``{covariates}`` and ``{per_protocol}`` are filled by :func:`table_text`.
+TABLE_TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "baseline": ("Baseline characteristics of the participants ({design}).", ()),
+    "baseline_groups": ("Baseline characteristics of the participants by group ({design}).",
+                        ("SMD: standardized mean difference (intervention minus control for "
+                         "measurements).",)),
+    "rank_sum": ("Scores before and after the program by group, median (Q1, Q3).",
+                 ("Change is after minus before. Location shift: Hodges-Lehmann-type estimate of "
+                  "the Wilcoxon rank-sum test (intervention minus control) with its 95% CI; p "
+                  "from the rank-sum test with continuity correction.",)),
+    "signed_rank": ("Scores before and after the program, median (Q1, Q3).",
+                    ("Change is after minus before. Hodges-Lehmann estimate of the change with "
+                     "its 95% CI; p from the Wilcoxon signed-rank test with continuity "
+                     "correction.",)),
+    "risk_ratio": ("Yes/no outcomes at follow-up by group, with risk ratios (intervention "
+                   "versus control).",
+                   ("n/N: participants with the outcome / participants with a follow-up score "
+                    "(complete cases). Risk ratio: the intervention group's risk divided by the "
+                    "other group's, 95% CI on the log scale (Katz); p: Fisher's exact test.",)),
+    "mcnemar": ("Yes/no outcomes before and after the program, with McNemar's test.",
+                ("Participants with both surveys. Difference: after minus before, in percentage "
+                 "points, with a Wald 95% CI for paired proportions; p: McNemar's test with "
+                 "continuity correction.",)),
+    "ols": ("Adjusted mean differences in change scores, intervention minus comparison.",
+            ("Linear regression of the change score on group, the baseline score and the "
+             "covariates ({covariates}). HC3: heteroskedasticity-robust standard errors "
+             "(sensitivity analysis).",)),
+    "mixed_model": ("Difference in change from baseline, intervention minus control "
+                    "(group x time).",
+                    ("Linear mixed model score ~ group * time + (1 | participant), REML, in "
+                     "{population}; Wald 95% CI.{per_protocol}",)),
+    "mixed_model_time": ("Change from before to after the program, every available observation.",
+                         ("Linear mixed model score ~ time + (1 | participant), REML; Wald 95% "
+                          "CI.",)),
+    "survey": ("Evaluation surveys: respondents agreeing with each item.",
+               ("Agree: the levels the response scale counts as agreeing. 95% CI: Wilson score "
+                "interval.",)),
+    "themes": ("Themes of the free-text answers and agreement between the two coders.",
+               ("Counts: responses carrying the theme after reconciliation / responses with free "
+                "text. Agreement and Cohen's kappa (large-sample 95% CI): the two coders' "
+                "independent codes.",)),
+}
+
+
+def table_text(analysis: str, design, **values: str) -> tuple[str, list[str]]:
+    """The caption and notes of the table of ``analysis`` (a key of :data:`TABLE_TEXT`).
+
+    Examples
+    --------
+    >>> from burnout.designs import get_design
+    >>> caption, notes = table_text("baseline", get_design("single_group"))
+    >>> caption
+    'Baseline characteristics of the participants (single-group pre/post study).'
+    """
+    caption, notes = TABLE_TEXT[analysis]
+    fill = {"design": design.words.design, "population": design.words.population,
+            "covariates": "none", "per_protocol": "", **values}
+    return caption.format(**fill), [note.format(**fill) for note in notes]
+
+
+def _group_header(group: str, n: object) -> str:
+    name = "All participants" if group == "all" else group.capitalize()
+    return f"{name} (n = {n})"
+
+
+def _columns(groups: Sequence[str]) -> list[str]:
+    return list(groups) if groups else ["overall"]
+
+
+def baseline_publication_table(table1: pd.DataFrame, groups: Sequence[str] = ("intervention",
+                                                                             "control"),
+                               labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Table 1 (baseline characteristics) from ``table1.csv`` of the describe stage.
+
+    Parameters
+    ----------
+    table1 : DataFrame
+        Columns ``variable, level, statistic, overall``, one per group, and ``smd``; the row
+        with ``variable == "n"`` holds the sizes.
+    groups : sequence of str
+        The groups (``()`` for a single group: the ``overall`` column, no SMD).
+    labels : mapping, optional
+        Display names of variables (default: a baseline score is "<name> at baseline", any
+        other variable its name with spaces).
+
+    Returns
+    -------
+    DataFrame
+        ``Characteristic``, one column per group (or everyone) and, for two groups, ``SMD``.
+
+    Examples
+    --------
+    >>> table1 = pd.DataFrame({"variable": ["n", "age"], "level": [None, None],
+    ...     "statistic": ["n", "mean (SD)"], "overall": ["22", "25.8 (1.1)"],
+    ...     "intervention": ["10", "26.0 (1.0)"], "control": ["12", "25.6 (1.2)"],
+    ...     "smd": [None, 0.36]})
+    >>> baseline_publication_table(table1).iloc[0].tolist()
+    ['age, mean (SD)', '26.0 (1.0)', '25.6 (1.2)', '0.36']
+    """
+    sizes = table1.loc[table1["variable"] == "n"].iloc[0]
+    rows = []
+    for _, row in table1.loc[table1["variable"] != "n"].iterrows():
+        variable = str(row["variable"])
+        label = (labels or {}).get(variable) or (
+            f"{outcome_label(variable)} at baseline" if variable.endswith("_pre")
+            else variable.replace("_", " "))
+        if pd.notna(row["level"]) and str(row["level"]) != "":
+            label = f"{label}: {row['level']}"
+        cells = {"Characteristic": f"{label}, {row['statistic']}"}
+        for column in _columns(groups):
+            cells[_group_header("all" if column == "overall" else column,
+                                sizes[column])] = row[column]
+        if groups:
+            cells["SMD"] = format_number(row["smd"], decimals=2) if pd.notna(row["smd"]) else ""
+        rows.append(cells)
+    return pd.DataFrame(rows)
+
+
+def unadjusted_publication_table(medians: pd.DataFrame, test: pd.DataFrame,
+                                 groups: Sequence[str] = ("intervention", "control"),
+                                 p_decimals: int = 2) -> pd.DataFrame:
+    """Scores before, after and their change (median (Q1, Q3)), with the test of the change.
+
+    Parameters
+    ----------
+    medians : pandas.DataFrame
+        ``unadjusted_medians.csv`` (subscale, wave, group, n, median, q1, q3).
+    test : pandas.DataFrame
+        The test of the change, one row per score (``<score>_change`` or ``<score>``): the
+        rank-sum test of two groups or the signed-rank test of one (``estimate``, ``ci_low``,
+        ``ci_high``, ``p``, ``measure``).
+    groups : sequence of str
+        The groups (``()`` for a single group).
+    p_decimals : int
+        Decimals of p-values from 0.01 up.
+
+    Examples
+    --------
+    >>> medians = pd.DataFrame({"subscale": "ee", "wave": ["pre", "post", "change"],
+    ...     "group": "all", "n": 30, "median": [24.0, 21.0, -2.0], "q1": [18.0, 15.0, -5.0],
+    ...     "q3": [30.0, 27.0, 1.0]})
+    >>> test = pd.DataFrame({"outcome": ["ee_change"], "measure": ["location shift"],
+    ...     "estimate": [-2.5], "ci_low": [-4.0], "ci_high": [-0.5], "p": [0.02]})
+    >>> unadjusted_publication_table(medians, test, groups=()).iloc[2].tolist()
+    ['', 'Change', '-2.0 (-5.0, 1.0)', '-2.5 (-4.0 to -0.5)', '0.02']
+    """
+    require_columns(test, ["outcome", "measure", "estimate", "ci_low", "ci_high", "p"],
+                    "unadjusted_publication_table (the test of the change)")
+    tests = test.set_index("outcome")
+    estimate_header = f"{str(test['measure'].iloc[0]).capitalize()} (95% CI)"
+    sizes = medians.groupby("group")["n"].max()
+    rows = []
+    for score in dict.fromkeys(medians["subscale"]):
+        result = tests.loc[f"{score}_change" if f"{score}_change" in tests.index else score]
+        for wave, name in _WAVES.items():
+            cells = medians[(medians["subscale"] == score) & (medians["wave"] == wave)]
+            row = {"Score": outcome_label(score) if wave == "pre" else "", "Wave": name}
+            for group in (list(groups) or ["all"]):
+                cell = cells[cells["group"] == group].iloc[0]
+                row[_group_header(group, sizes[group])] = format_median_quartiles(
+                    cell["median"], cell["q1"], cell["q3"])
+            change = wave == "change"
+            row[estimate_header] = (f"{format_number(result['estimate'])} "
+                                    f"({format_interval(result['ci_low'], result['ci_high'])})"
+                                    if change else "")
+            row["p"] = format_p_value(result["p"], p_decimals) if change else ""
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _definitions(definitions: pd.DataFrame | None) -> dict[str, str]:
+    return ({} if definitions is None else
+            dict(zip(definitions["outcome"], definitions["definition"], strict=True)))
+
+
+def _count(events: int, total: int) -> str:
+    percent = f"{format_number(100.0 * events / total)}%" if total else "NA"
+    return f"{events}/{total} ({percent})"
+
+
+def risk_ratio_publication_table(risks: pd.DataFrame, definitions: pd.DataFrame | None = None,
+                                 p_decimals: int = 2) -> pd.DataFrame:
+    """Yes/no outcomes at follow-up by group, with the risk ratio and Fisher's exact p.
+
+    Parameters
+    ----------
+    risks : pandas.DataFrame
+        ``unadjusted_risk_ratios.csv``: rows of :func:`burnout.stats.risk.risk_ratio_table`.
+    definitions : pandas.DataFrame, optional
+        ``binary_outcomes.csv`` (``outcome``, ``definition``): adds a ``Definition`` column.
+    p_decimals : int
+        Decimals of p-values from 0.01 up: 2, or 3 as randomized trials report them.
+
+    Examples
+    --------
+    >>> risks = pd.DataFrame({"outcome": ["burnout_post"], "exposed_events": [12],
+    ...     "n_intervention": [30], "unexposed_events": [20], "n_control": [40],
+    ...     "estimate": [0.8], "ci_low": [0.47], "ci_high": [1.36], "p": [0.48], "note": [""]})
+    >>> risk_ratio_publication_table(risks).iloc[0].tolist()
+    ['Burnout', '12/30 (40.0%)', '20/40 (50.0%)', '0.80 (0.47 to 1.36)', '0.48']
+    """
+    require_columns(risks, ["outcome", "exposed_events", "n_intervention", "unexposed_events",
+                            "n_control", "estimate", "ci_low", "ci_high", "p"],
+                    "risk_ratio_publication_table (rows of burnout.stats.risk.risk_ratio_table)")
+    described = _definitions(definitions)
+    rows = []
+    for _, risk in risks.iterrows():
+        outcome = str(risk["outcome"]).removesuffix("_post")
+        row = {"Outcome": outcome_label(outcome)}
+        if definitions is not None:
+            row["Definition"] = described.get(outcome, "")
+        row["Intervention, n/N (%)"] = _count(int(risk["exposed_events"]),
+                                              int(risk["n_intervention"]))
+        row["Control, n/N (%)"] = _count(int(risk["unexposed_events"]), int(risk["n_control"]))
+        row["Risk ratio (95% CI)"] = (
+            f"{format_number(risk['estimate'], 2)} "
+            f"({format_interval(risk['ci_low'], risk['ci_high'], 2)})")
+        row["p"] = format_p_value(risk["p"], decimals=p_decimals)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def mcnemar_publication_table(tests: pd.DataFrame, definitions: pd.DataFrame | None = None,
+                              p_decimals: int = 2) -> pd.DataFrame:
+    """Yes/no outcomes before and after in one group, with McNemar's test.
+
+    Examples
+    --------
+    >>> tests = pd.DataFrame({"outcome": ["burnout"], "n": [40], "proportion_before": [0.5],
+    ...     "proportion_after": [0.35], "estimate": [-0.15], "ci_low": [-0.3],
+    ...     "ci_high": [0.0], "p": [0.07]})
+    >>> mcnemar_publication_table(tests).iloc[0].tolist()
+    ['Burnout', '20/40 (50.0%)', '14/40 (35.0%)', '-15.0 (-30.0 to 0.0)', '0.07']
+    """
+    require_columns(tests, ["outcome", "n", "proportion_before", "proportion_after",
+                            "estimate", "ci_low", "ci_high", "p"],
+                    "mcnemar_publication_table (rows of burnout.stats.paired.mcnemar_test)")
+    described = _definitions(definitions)
+    rows = []
+    for _, test in tests.iterrows():
+        outcome = str(test["outcome"])
+        total = int(test["n"])
+        row = {"Outcome": outcome_label(outcome)}
+        if definitions is not None:
+            row["Definition"] = described.get(outcome, "")
+        row["Before, n/N (%)"] = _count(round(test["proportion_before"] * total), total)
+        row["After, n/N (%)"] = _count(round(test["proportion_after"] * total), total)
+        row["Difference, percentage points (95% CI)"] = (
+            f"{format_number(100 * test['estimate'])} "
+            f"({format_interval(100 * test['ci_low'], 100 * test['ci_high'])})")
+        row["p"] = format_p_value(test["p"], decimals=p_decimals)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame,
+                               p_decimals: int = 2) -> pd.DataFrame:
+    """Adjusted mean differences of the change scores: model standard errors and HC3.
+
+    Examples
+    --------
+    >>> fit = pd.DataFrame({"outcome": ["ee_change"], "n": [60], "estimate": [-1.2],
+    ...     "ci_low": [-3.0], "ci_high": [0.6], "p": [0.19]})
+    >>> adjusted_publication_table(fit, fit.assign(ci_low=-3.2)).iloc[0].tolist()
+    ['Emotional exhaustion', '60', '-1.2 (-3.0 to 0.6)', '0.19', '-3.2 to 0.6', '0.19']
+    """
+    robust = robust.set_index("outcome")
+    rows = []
+    for _, fit in ordinary.iterrows():
+        sandwich = robust.loc[fit["outcome"]]
+        rows.append({
+            "Score": outcome_label(str(fit["outcome"])),
+            "n": str(int(fit["n"])),
+            "Adjusted difference (95% CI)":
+                f"{format_number(fit['estimate'])} "
+                f"({format_interval(fit['ci_low'], fit['ci_high'])})",
+            "p": format_p_value(fit["p"], p_decimals),
+            "HC3 95% CI": format_interval(sandwich["ci_low"], sandwich["ci_high"]),
+            "HC3 p": format_p_value(sandwich["p"], p_decimals),
+        })
+    return pd.DataFrame(rows)
+
+
+def mixed_model_publication_table(primary: pd.DataFrame, per_protocol: pd.DataFrame | None = None,
+                                  decimals: int = 2, p_decimals: int = 3,
+                                  estimate_name: str = "Difference") -> pd.DataFrame:
+    """Estimates of the mixed models (group x time, or time alone), one row per outcome.
+
+    Parameters
+    ----------
+    primary : pandas.DataFrame
+        Rows of :func:`burnout.stats.mixed_model.mixed_model` (``outcome``, ``estimate``,
+        ``se``, ``ci_low``, ``ci_high``, ``p``, ``n``).
+    per_protocol : pandas.DataFrame, optional
+        The same models on the per-protocol set, shown as two more columns.
+    decimals : int
+        Decimals of estimates, standard errors and intervals.
+    p_decimals : int
+        Decimals of p-values from 0.01 up (trials report 3: 0.048 is not 0.05).
+    estimate_name : str
+        The estimate's column name ("Difference", or "Change" for a single group).
+
+    Raises
+    ------
+    DataError
+        When a required column is missing, or an outcome has no per-protocol row.
+
+    Examples
+    --------
+    >>> fit = pd.DataFrame({"outcome": ["flourishing"], "estimate": [0.31], "se": [0.15],
+    ...                     "ci_low": [0.02], "ci_high": [0.6], "p": [0.037], "n": [120]})
+    >>> print(mixed_model_publication_table(fit).to_string(index=False))
+                         Outcome   n Difference (SE)       95% CI     p
+    Flourishing (SFI, mean 0-10) 120     0.31 (0.15) 0.02 to 0.60 0.037
+    """
+    needed = ["outcome", "estimate", "se", "ci_low", "ci_high", "p", "n"]
+    for name, table in (("primary", primary), ("per_protocol", per_protocol)):
+        if table is not None:
+            require_columns(table, needed, f"mixed_model_publication_table, {name} (rows of "
+                                           f"burnout.stats.mixed_model.mixed_model)")
+    protocol = per_protocol.set_index("outcome") if per_protocol is not None else None
+    rows = []
+    for _, fit in primary.iterrows():
+        outcome = str(fit["outcome"])
+        row = {"Outcome": outcome_label(outcome), "n": str(int(fit["n"])),
+               f"{estimate_name} (SE)": f"{format_number(fit['estimate'], decimals)} "
+                                        f"({format_number(fit['se'], decimals)})",
+               "95% CI": format_interval(fit["ci_low"], fit["ci_high"], decimals),
+               "p": format_p_value(fit["p"], decimals=p_decimals)}
+        if protocol is not None:
+            if outcome not in protocol.index:
+                raise DataError(f"mixed_model_publication_table: per_protocol has no row for "
+                                f"outcome {outcome!r} (rule: the same outcomes as primary)")
+            other = protocol.loc[outcome]
+            row["Per protocol: n"] = str(int(other["n"]))
+            row[f"Per protocol: {estimate_name.lower()} (95% CI)"] = (
+                f"{format_number(other['estimate'], decimals)} "
+                f"({format_interval(other['ci_low'], other['ci_high'], decimals)})")
+            row["Per protocol: p"] = format_p_value(other["p"], decimals=p_decimals)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def survey_publication_table(agree_by_respondent: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Agreement with each evaluation item, n/N (%) with the Wilson 95% CI.
+
+    ``agree_by_respondent`` maps a respondent label (e.g. ``"Students"``) to its
+    ``survey_agree_<name>.csv`` table (item, wording, agree, respondents, proportion, ci_low,
+    ci_high).
+
+    Examples
+    --------
+    >>> agree = pd.DataFrame({"wording": ["It helped"], "agree": [9], "respondents": [12],
+    ...                       "proportion": [0.75], "ci_low": [0.47], "ci_high": [0.91]})
+    >>> survey_publication_table({"Peers": agree}).iloc[0].tolist()
+    ['Peers', 'It helped', '9/12 (75.0)', '47.0 to 91.0']
+    """
+    rows = []
+    for respondent, table in agree_by_respondent.items():
+        for _, item in table.iterrows():
+            rows.append({
+                "Respondents": respondent,
+                "Item": item["wording"],
+                "Agree, n/N (%)": f"{int(item['agree'])}/{int(item['respondents'])} "
+                                  f"({format_number(100 * item['proportion'])})",
+                "95% CI (%)": format_interval(100 * item["ci_low"], 100 * item["ci_high"]),
+            })
+    return pd.DataFrame(rows)
+
+
+def themes_publication_table(frequencies: pd.DataFrame, agreement: pd.DataFrame,
+                             labels: Mapping[str, str]) -> pd.DataFrame:
+    """Themes: responses carrying each theme by respondent type, and the coders' agreement.
+
+    ``frequencies`` is ``themes_frequencies.csv`` (theme, respondent_type, count, respondents,
+    percent); ``agreement`` is ``themes_agreement.csv`` (theme, percent_agreement, kappa and its
+    interval); ``labels`` maps themes to display labels (the codebook's ``label``).
+
+    Examples
+    --------
+    >>> frequencies = pd.DataFrame({"theme": ["t"], "respondent_type": ["peer"], "count": [4],
+    ...                             "respondents": [10], "percent": [40.0]})
+    >>> agreement = pd.DataFrame({"theme": ["t"], "percent_agreement": [90.0], "kappa": [0.7],
+    ...                           "kappa_ci_low": [0.4], "kappa_ci_high": [1.0]})
+    >>> themes_publication_table(frequencies, agreement, {"t": "Growth"}).iloc[0].tolist()
+    ['Growth', '4/10 (40.0)', '90.0', '0.70 (0.40 to 1.00)']
+    """
+    agreement = agreement.set_index("theme")
+    kinds = list(dict.fromkeys(frequencies["respondent_type"]))
+    rows = []
+    for theme, label in labels.items():
+        row = {"Theme": label}
+        for kind in kinds:
+            cell = frequencies[(frequencies["theme"] == theme)
+                               & (frequencies["respondent_type"] == kind)]
+            row[f"{kind.replace('_', ' ').capitalize()}s"] = (
+                f"{int(cell['count'].iloc[0])}/{int(cell['respondents'].iloc[0])} "
+                f"({format_number(cell['percent'].iloc[0])})") if len(cell) else "NA"
+        row["Agreement (%)"] = format_number(agreement.loc[theme, "percent_agreement"])
+        kappa = agreement.loc[theme, "kappa"]
+        interval = format_interval(agreement.loc[theme, "kappa_ci_low"],
+                                   agreement.loc[theme, "kappa_ci_high"], 2)
+        row["Cohen's kappa (95% CI)"] = (f"{format_number(kappa, 2)} ({interval})"
+                                         if pd.notna(kappa) else "NA")
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,337 @@
+"""Adjusted mean difference in change: ordinary least squares with baseline and covariates.
+
+In a non-randomized study the groups can differ before the intervention: in baseline burnout,
+site, gender or career plans. A plain comparison of the change scores mixes the effect of the
+program with those differences. Linear regression of the change on a group indicator
+(intervention = 1, control = 0), the baseline score and the covariates estimates the
+difference in mean change between two students *with the same baseline score and the same
+covariates*: the coefficient of the group indicator, the *adjusted mean difference*.
+
+Adjusting for the baseline score also removes regression to the mean (students who start
+high tend to come down) from the comparison. Categorical covariates enter as treatment-coded
+indicators (the first level in sorted order is the reference, as R's ``factor``). The
+standard error is the classical one (``"nonrobust"``, R's ``lm`` + ``confint``) or, as a
+sensitivity analysis, the HC3 heteroskedasticity-consistent one.
+
+:func:`adjusted_difference` returns the tidy result; :func:`regression_diagnostics` the
+residuals, fitted values, leverage and Cook's distance of the same model, flagging
+influential observations (Cook's distance above 4/n).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from statsmodels.stats.outliers_influence import OLSInfluence
+
+from burnout.core.errors import DataError, numeric_column
+from burnout.core.results import result_frame
+
+__all__ = ["adjusted_difference", "adjusted_difference_table", "regression_diagnostics",
+           "regression_diagnostics_table", "adjustment_sets"]
+
+_COVARIANCES = {None: "nonrobust", "nonrobust": "nonrobust", "HC3": "HC3"}
+# Name of the group indicator column in the design matrix.
+GROUP_TERM = "intervention"
+
+
+def _baseline_column(outcome: str, baseline: str | None) -> str | None:
+    """Resolve ``baseline="auto"``: ``<s>_pre`` for an outcome named ``<s>_change``."""
+    if baseline != "auto":
+        return baseline
+    if outcome.endswith("_change"):
+        return outcome[: -len("_change")] + "_pre"
+    raise DataError(f"adjusted_difference: cannot infer the baseline column of outcome "
+                    f"'{outcome}' (not named '<score>_change'); pass baseline='<column>' or "
+                    "baseline=None")
+
+
+def _is_categorical(values: pd.Series) -> bool:
+    """True for text, categorical or boolean columns (entered as treatment-coded factors)."""
+    return not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+
+
+def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
+            covariates: Sequence[str], exposed: str, unexposed: str
+            ) -> tuple[pd.Series, pd.DataFrame, int]:
+    """Build the response and design matrix of the model; return them and the rows dropped."""
+    if isinstance(covariates, str):
+        covariates = [covariates]
+    baseline = _baseline_column(outcome, baseline)
+    columns = [outcome, group] + ([baseline] if baseline else []) + list(covariates)
+    missing = [column for column in columns if column not in data.columns]
+    if missing:
+        raise DataError(f"adjusted_difference: column(s) {missing} missing (columns present: "
+                        f"{list(data.columns)})")
+    if len(set(columns)) != len(columns):
+        raise DataError(f"adjusted_difference: a column is used twice in the model {columns}")
+    groups = data[group]
+    unknown = sorted(set(groups.dropna().astype(str)) - {exposed, unexposed})
+    if unknown:
+        raise DataError(f"adjusted_difference: column '{group}' holds {unknown}; rule: only "
+                        f"'{exposed}' and '{unexposed}' are compared")
+    numeric_columns = [outcome] + ([baseline] if baseline else [])
+    frame = data[columns].copy()
+    for column in numeric_columns:
+        frame[column] = numeric_column(frame, column, "adjusted_difference")
+    complete = frame.dropna()
+    n_dropped = int(len(frame) - len(complete))
+    if complete.empty:
+        raise DataError(f"adjusted_difference: no row of outcome '{outcome}' is complete in "
+                        f"columns {columns}")
+    design = pd.DataFrame({"const": 1.0}, index=complete.index)
+    design[GROUP_TERM] = (complete[group].astype(str) == exposed).astype(float)
+    for label in (exposed, unexposed):
+        if not (complete[group].astype(str) == label).any():
+            raise DataError(f"adjusted_difference: outcome '{outcome}': no complete row in "
+                            f"group '{label}' of column '{group}'")
+    if baseline:
+        design[baseline] = complete[baseline].astype(float)
+    for covariate in covariates:
+        values = complete[covariate]
+        levels = sorted(values.astype(str).unique())
+        if len(levels) < 2:
+            raise DataError(f"adjusted_difference: covariate '{covariate}' has a single value "
+                            f"{levels} among the {len(complete)} analysed rows of outcome "
+                            f"'{outcome}'; rule: a covariate must vary (drop it from the "
+                            "covariates parameter)")
+        if _is_categorical(values):
+            for level in levels[1:]:
+                design[f"{covariate}[T.{level}]"] = (values.astype(str) == level).astype(float)
+        else:
+            design[covariate] = pd.to_numeric(values).astype(float)
+    if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
+        raise DataError(f"adjusted_difference: outcome '{outcome}': the design matrix is "
+                        f"rank deficient (columns {list(design.columns)}); a covariate is "
+                        "collinear with the others")
+    if len(design) <= design.shape[1]:
+        raise DataError(f"adjusted_difference: outcome '{outcome}': {len(design)} complete "
+                        f"rows for {design.shape[1]} coefficients; rule: more rows than "
+                        "coefficients are needed")
+    return complete[outcome].astype(float), design, n_dropped
+
+
+def _fit(response: pd.Series, design: pd.DataFrame, robust: str | None):
+    """Fit OLS with classical or HC3 standard errors (t-based intervals in both)."""
+    if robust not in _COVARIANCES:
+        raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {robust!r}")
+    covariance = _COVARIANCES[robust]
+    model = sm.OLS(response, design)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(cov_type=covariance, use_t=True), covariance
+
+
+def adjusted_difference(data: pd.DataFrame, outcome: str, group: str = "group",
+                        baseline: str | None = "auto", covariates: Sequence[str] = (),
+                        robust: str | None = None, confidence: float = 0.95,
+                        exposed: str = "intervention",
+                        unexposed: str = "control") -> pd.DataFrame:
+    """Adjusted mean difference (intervention minus control) of ``outcome`` by OLS.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant.
+    outcome : str
+        The response column, usually a change score such as ``"ee_change"``.
+    group : str
+        Column with the two groups.
+    baseline : str or None
+        Baseline score column; ``"auto"`` (default) uses ``<score>_pre`` for an outcome named
+        ``<score>_change``; ``None`` fits no baseline term.
+    covariates : sequence of str
+        Further adjustment columns. Text, categorical and boolean columns enter as
+        treatment-coded indicators (reference: first level in sorted order, as R); numeric
+        columns enter linearly.
+    robust : {None, "HC3"}
+        Classical standard errors (None) or HC3 heteroskedasticity-consistent ones.
+    confidence : float
+        Confidence level of the interval.
+    exposed, unexposed : str
+        The values of ``group`` coded 1 and 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row in the shared vocabulary (:mod:`burnout.core.results`): ``outcome``,
+        ``method`` (``"ols"`` or ``"ols_hc3"``), ``measure``, ``estimate`` (coefficient of the
+        group indicator), ``se``, ``ci_low``, ``ci_high``, ``confidence``, ``statistic`` (t),
+        ``df`` (residual degrees of freedom), ``p``, ``n`` (rows analysed), ``n_intervention``,
+        ``n_control``; then ``n_dropped`` (rows left out because a model column was missing),
+        ``covariance`` (``"nonrobust"`` or ``"HC3"``) and ``covariates`` (comma-separated).
+
+    Raises
+    ------
+    DataError
+        On a missing column, a non-numeric outcome or baseline, a group value other than the
+        two compared, a covariate with a single value among the analysed rows (it would be
+        collinear with the intercept: remove it from the covariates), a rank-deficient design
+        or too few rows.
+
+    Notes
+    -----
+    Rows with a missing value in any model column are dropped (complete-case analysis) and
+    counted in ``n_dropped``, never silently. Intervals and p-values use Student's t with the
+    residual degrees of freedom, for the HC3 errors too (as ``lmtest::coeftest`` with
+    ``sandwich::vcovHC(type = "HC3")`` in R).
+
+    References
+    ----------
+    .. [1] Vickers AJ, Altman DG (2001). Analysing controlled trials with baseline and follow
+       up measurements. BMJ 323:1123-1124.
+    .. [2] MacKinnon JG, White H (1985). Some heteroskedasticity-consistent covariance matrix
+       estimators with improved finite sample properties. Journal of Econometrics 29:305-325.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({
+    ...     "group": ["intervention", "control"] * 4,
+    ...     "ee_pre": [20, 22, 25, 18, 30, 27, 15, 21],
+    ...     "ee_change": [-3, 0, -4, 1, -6, -1, -1, 0]})
+    >>> result = adjusted_difference(data, "ee_change")
+    >>> round(float(result["estimate"].iloc[0]), 3), int(result["n"].iloc[0])
+    (-3.353, 8)
+    """
+    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+        raise DataError(f"adjusted_difference: confidence must be strictly between 0 and 1, "
+                        f"got {confidence!r}")
+    response, design, n_dropped = _design(data, outcome, group, baseline, covariates,
+                                          exposed, unexposed)
+    results, covariance = _fit(response, design, robust)
+    interval = results.conf_int(alpha=1 - confidence).loc[GROUP_TERM]
+    exposed_rows = int(design[GROUP_TERM].sum())
+    return result_frame([{
+        "outcome": outcome, "method": "ols" if covariance == "nonrobust" else "ols_hc3",
+        "measure": "adjusted mean difference", "estimate": float(results.params[GROUP_TERM]),
+        "se": float(results.bse[GROUP_TERM]), "ci_low": float(interval.iloc[0]),
+        "ci_high": float(interval.iloc[1]), "confidence": float(confidence),
+        "statistic": float(results.tvalues[GROUP_TERM]), "df": float(results.df_resid),
+        "p": float(results.pvalues[GROUP_TERM]), "n": int(results.nobs),
+        "n_intervention": exposed_rows, "n_control": int(results.nobs) - exposed_rows,
+        "n_dropped": n_dropped, "covariance": covariance,
+        "covariates": ", ".join(covariates)}])
+
+
+def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group",
+                           baseline: str | None = "auto", covariates: Sequence[str] = (),
+                           exposed: str = "intervention",
+                           unexposed: str = "control") -> pd.DataFrame:
+    """Residuals, fitted values, leverage and Cook's distance of the adjusted model.
+
+    Parameters
+    ----------
+    data, outcome, group, baseline, covariates, exposed, unexposed
+        As in :func:`adjusted_difference` (the same rows are analysed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per analysed observation: ``row`` (index label in ``data``), ``outcome``,
+        ``observed``, ``fitted``, ``residual``, ``standardized_residual`` (internally
+        studentized, R's ``rstandard``), ``leverage`` (hat value), ``cooks_distance`` and
+        ``influential`` (Cook's distance above ``4 / n``).
+
+    Notes
+    -----
+    Cook's distance measures how much all fitted values move when one observation is left
+    out. The 4/n threshold is a screening rule, not a test: flagged observations deserve a
+    look (data entry error? a different population?), not automatic removal.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({
+    ...     "group": ["intervention", "control"] * 4,
+    ...     "ee_pre": [20, 22, 25, 18, 30, 27, 15, 21],
+    ...     "ee_change": [-3, 0, -4, 1, -6, -1, -1, 0]})
+    >>> table = regression_diagnostics(data, "ee_change")
+    >>> list(table.columns[:4]), len(table)
+    (['row', 'outcome', 'observed', 'fitted'], 8)
+    """
+    response, design, _ = _design(data, outcome, group, baseline, covariates, exposed,
+                                  unexposed)
+    results, _ = _fit(response, design, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        influence = OLSInfluence(results)
+        cooks = np.asarray(influence.cooks_distance[0], dtype=float)
+        standardized = np.asarray(influence.resid_studentized_internal, dtype=float)
+        leverage = np.asarray(influence.hat_matrix_diag, dtype=float)
+    n = len(response)
+    return pd.DataFrame({
+        "row": response.index,
+        "outcome": outcome,
+        "observed": response.to_numpy(),
+        "fitted": np.asarray(results.fittedvalues, dtype=float),
+        "residual": np.asarray(results.resid, dtype=float),
+        "standardized_residual": standardized,
+        "leverage": leverage,
+        "cooks_distance": cooks,
+        "influential": cooks > 4 / n,
+    }).reset_index(drop=True)
+
+
+def adjusted_difference_table(data: pd.DataFrame, outcomes: Sequence[str],
+                              **options) -> pd.DataFrame:
+    """:func:`adjusted_difference` of the change score ``<outcome>_change`` of each outcome.
+
+    Each model adjusts for the outcome's baseline ``<outcome>_pre`` and ``options``'
+    covariates; one row per outcome.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"group": ["intervention", "control"] * 4,
+    ...     "ee_pre": [20, 22, 25, 18, 30, 27, 15, 21],
+    ...     "ee_change": [-3, 0, -4, 1, -6, -1, -1, 0]})
+    >>> adjusted_difference_table(data, ["ee"])[["outcome", "method", "n"]].values.tolist()
+    [['ee_change', 'ols', 8]]
+    """
+    return pd.concat([adjusted_difference(data, f"{outcome}_change", **options)
+                      for outcome in outcomes], ignore_index=True)
+
+
+def regression_diagnostics_table(data: pd.DataFrame, outcomes: Sequence[str],
+                                 **options) -> pd.DataFrame:
+    """:func:`regression_diagnostics` of each outcome's change-score model, stacked.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"group": ["intervention", "control"] * 4,
+    ...     "ee_pre": [20, 22, 25, 18, 30, 27, 15, 21],
+    ...     "ee_change": [-3, 0, -4, 1, -6, -1, -1, 0]})
+    >>> len(regression_diagnostics_table(data, ["ee"]))
+    8
+    """
+    return pd.concat([regression_diagnostics(data, f"{outcome}_change", **options)
+                      for outcome in outcomes], ignore_index=True)
+
+
+def adjustment_sets(study, covariates: Sequence[str] | None = None,
+                    mixed_covariates: Sequence[str] | None = None
+                    ) -> tuple[list[str], list[str]]:
+    """The regression's covariates and the mixed model's fixed effects, with their defaults.
+
+    ``None`` asks for the default: the site and every covariate of the study file for the
+    regressions; the randomization strata (``roster.strata``, as the participants table names
+    them) for the mixed models. A list given is used as it is.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> roster = SimpleNamespace(site="hospital", covariates={"age": "age"},
+    ...                          strata=("hospital",))
+    >>> adjustment_sets(SimpleNamespace(roster=roster))
+    (['site', 'age'], ['site'])
+    """
+    roster = study.roster
+    default = (["site"] if roster.site else []) + list(roster.covariates)
+    names = {column: name for name, column in roster.covariates.items()}
+    if roster.site:
+        names[roster.site] = "site"
+    strata = [names.get(column, column) for column in roster.strata]
+    return (default if covariates is None else list(covariates),
+            strata if mixed_covariates is None else list(mixed_covariates))

@@ -1,0 +1,207 @@
+"""Tests of burnout.data.linking: repeated responses, the exclusion log and the flow it counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from burnout.data.linking import (
+    COMPARISON_FLOW_STEPS,
+    EXCLUSION_COLUMNS,
+    RANDOMIZED_FLOW_STEPS,
+    ExclusionLog,
+    flow_from_exclusions,
+    resolve_repeats,
+)
+
+
+def responses(*rows) -> pd.DataFrame:
+    """Rows of (participant, record, line, submitted or None, finished, answer)."""
+    frame = pd.DataFrame(rows, columns=["participant", "record", "line", "submitted",
+                                        "finished", "q1"])
+    frame["submitted"] = pd.to_datetime(frame["submitted"])
+    return frame
+
+
+def resolve(frame: pd.DataFrame, rule: str = "latest", group_of=None):
+    log = ExclusionLog(group_of or {})
+    kept, problems = resolve_repeats(frame, rule, "t0.csv", log, "baseline")
+    return kept, problems, log.table()
+
+
+REPEATED = responses(("A", "r1", 2, "2024-01-01 09:00", True, 1),
+                     ("B", "r2", 3, "2024-01-01 10:00", True, 2),
+                     ("A", "r3", 4, "2024-01-03 09:00", True, 3),
+                     ("A", "r4", 5, "2024-01-02 09:00", True, 4))
+
+
+def test_latest_keeps_the_most_recent_finished_response():
+    kept, problems, log = resolve(REPEATED, "latest", {"A": "control", "B": "intervention"})
+    assert problems == []
+    assert kept[["participant", "record", "q1"]].values.tolist() == [["B", "r2", 2],
+                                                                    ["A", "r3", 3]]
+    assert list(kept.columns) == ["participant", "record", "line", "submitted", "finished", "q1"]
+    assert list(log.columns) == EXCLUSION_COLUMNS
+    assert log.values.tolist() == [
+        ["r1", "t0.csv", 2, "deduplicate", "repeated baseline response of A; kept r3, the most "
+         "recent finished one", "control"],
+        ["r4", "t0.csv", 5, "deduplicate", "repeated baseline response of A; kept r3, the most "
+         "recent finished one", "control"]]
+
+
+def test_first_keeps_the_earliest_finished_response():
+    kept, problems, log = resolve(REPEATED, "first")
+    assert problems == [] and kept["record"].tolist() == ["r1", "r2"]
+    assert log["record"].tolist() == ["r3", "r4"]
+    assert log["reason"].str.endswith("kept r1, the earliest finished one").all()
+    assert log["group"].isna().all()  # no group known for A
+
+
+@pytest.mark.parametrize("rule", ["latest", "first"])
+def test_a_finished_response_is_preferred_to_an_unfinished_one(rule):
+    frame = responses(("A", "r1", 2, "2024-01-01", False, 1),
+                      ("A", "r2", 3, "2024-01-02", True, 2),
+                      ("A", "r3", 4, "2024-01-03", False, 3))
+    kept, _, log = resolve(frame, rule)
+    assert kept["record"].tolist() == ["r2"]
+    assert log[["record", "stage"]].values.tolist() == [["r1", "deduplicate"],
+                                                        ["r3", "deduplicate"]]
+
+
+def test_only_unfinished_responses_leave_no_response():
+    frame = responses(("A", "r1", 2, "2024-01-01", False, 1),
+                      ("A", "r2", 3, "2024-01-02", False, 2),
+                      ("B", "r3", 4, "2024-01-02", True, 3))
+    kept, problems, log = resolve(frame, "latest", {"A": "intervention"})
+    assert kept["participant"].tolist() == ["B"] and problems == []
+    assert log[["record", "line", "stage", "group"]].values.tolist() == [
+        ["r1", 2, "deduplicate", "intervention"], ["r2", 3, "unfinished", "intervention"]]
+    assert log["reason"].iloc[1] == "only an unfinished baseline response of A"
+
+
+@pytest.mark.parametrize(("rule", "record"), [("latest", "r3"), ("first", "r1")])
+def test_unknown_submission_times_are_ordered_by_file_line(rule, record):
+    frame = responses(("A", "r1", 2, None, True, 1), ("A", "r2", 3, None, True, 2),
+                      ("A", "r3", 4, None, True, 3))
+    kept, problems, log = resolve(frame, rule)
+    assert kept["record"].tolist() == [record]
+    assert problems == []  # no time is known: the file's order decides, whatever the answers
+    assert len(log) == 2 and set(log["stage"]) == {"deduplicate"}
+
+
+def test_a_tie_with_different_answers_is_a_problem():
+    frame = responses(("A", "r1", 2, "2024-01-01 09:00", True, 1),
+                      ("A", "r2", 3, "2024-01-01 09:00", True, 2),
+                      ("B", "r3", 4, "2024-01-01 09:00", True, 2))
+    _, problems, _ = resolve(frame)
+    (problem,) = problems
+    assert (problem.file, problem.row, problem.column, problem.value) == ("t0.csv", 2,
+                                                                          "participant", "A")
+    assert problem.rule == (
+        "two finished responses of A (lines 3 and 2) have the same submission time and "
+        "different answers, so no rule can choose one; delete one of them from a copy of the "
+        "export")
+
+
+def test_a_tie_with_identical_answers_is_no_problem():
+    frame = responses(("A", "r1", 2, "2024-01-01 09:00", True, 1),
+                      ("A", "r2", 3, "2024-01-01 09:00", True, 1),
+                      ("A", "r3", 4, "2024-01-01 09:00", False, 5))
+    kept, problems, log = resolve(frame)
+    assert problems == [] and kept["record"].tolist() == ["r2"]
+    assert log["record"].tolist() == ["r1", "r3"]
+
+
+def test_a_tie_with_the_same_missing_answers_is_no_problem():
+    frame = responses(("A", "r1", 2, "2024-01-01", True, None),
+                      ("A", "r2", 3, "2024-01-01", True, None))
+    _, problems, _ = resolve(frame)
+    assert problems == []
+
+
+def test_an_unfinished_response_at_the_same_time_is_no_tie():
+    frame = responses(("A", "r1", 2, "2024-01-01", True, 1), ("A", "r2", 3, "2024-01-01", False, 2))
+    kept, problems, _ = resolve(frame)
+    assert problems == [] and kept["record"].tolist() == ["r1"]
+
+
+def test_no_responses():
+    kept, problems, log = resolve(responses().astype({"line": int, "finished": bool}))
+    assert kept.empty and problems == [] and log.empty
+
+
+# --- the exclusion log -------------------------------------------------------------------------
+
+def test_the_log_is_ordered_by_stage_file_line_and_record():
+    log = ExclusionLog({"P1": "control", "P2": "intervention"})
+    log.add("P2", "t1.csv", "post_survey", "no follow-up", participant="P2")
+    log.add("r9", "t0.csv", "deduplicate", "repeat", participant="P1", line=9)
+    log.add("r3", "t0.csv", "deduplicate", "repeat", participant="P1", line=3)
+    log.add("line 4", "t0.csv", "import", "a survey preview", line=4)
+    log.add("P1", "roster.csv", "withdrawal", "withdrew", participant="P1")
+    log.add("X", "t0.csv", "not_on_roster", "not on the roster", participant="X", line=7)
+    table = log.table()
+    assert table[["record", "stage", "line", "group"]].astype(object).where(
+        table.notna(), None).values.tolist() == [
+        ["line 4", "import", 4, None], ["X", "not_on_roster", 7, None],
+        ["P1", "withdrawal", None, "control"], ["P2", "post_survey", None, "intervention"],
+        ["r3", "deduplicate", 3, "control"], ["r9", "deduplicate", 9, "control"]]
+    assert str(table["line"].dtype) == "Int64"
+
+
+def test_an_unknown_stage_is_refused():
+    with pytest.raises(ValueError, match="unknown exclusion stage 'lost'"):
+        ExclusionLog().add("P1", "t0.csv", "lost", "why")
+
+
+# --- the flow, counted from the log ------------------------------------------------------------
+
+ENROLLED = pd.DataFrame({"student_id": ["I1", "I2", "I3", "I4", "C1", "C2", "C3"],
+                         "group": ["intervention"] * 4 + ["control"] * 3})
+
+
+def log_of(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["record", "stage"])
+
+
+def counts(flow: pd.DataFrame, group: str) -> dict[str, int]:
+    return dict(flow.loc[flow["group"] == group, ["step", "n"]].values.tolist())
+
+
+def test_comparison_flow():
+    log = log_of(("I1", "withdrawal"), ("I2", "pre_survey"), ("I3", "post_survey"),
+                 ("C1", "post_survey"), ("C2", "analysis"),
+                 ("r7", "deduplicate"), ("I4", "unfinished"), ("Z9", "not_on_roster"))
+    flow = flow_from_exclusions(ENROLLED, log, COMPARISON_FLOW_STEPS)
+    assert list(flow.columns) == ["step", "group", "n"]
+    assert counts(flow, "intervention") == {"enrolled": 4, "completed_pre": 2,
+                                            "completed_post": 1, "analysed": 1}
+    assert counts(flow, "control") == {"enrolled": 3, "completed_pre": 3, "completed_post": 2,
+                                       "analysed": 1}
+
+
+def test_randomized_flow_analyses_everyone_but_the_withdrawn():
+    log = log_of(("I1", "withdrawal"), ("I2", "post_survey"), ("I3", "per_protocol"),
+                 ("C1", "pre_survey"), ("C2", "post_survey"))
+    flow = flow_from_exclusions(ENROLLED, log, RANDOMIZED_FLOW_STEPS)
+    assert flow["step"].tolist()[:5] == ["randomized", "completed_pre", "completed_post",
+                                         "per_protocol", "analysed"]
+    assert counts(flow, "intervention") == {"randomized": 4, "completed_pre": 3,
+                                            "completed_post": 2, "per_protocol": 1,
+                                            "analysed": 3}
+    assert counts(flow, "control") == {"randomized": 3, "completed_pre": 2,
+                                       "completed_post": 1, "per_protocol": 1, "analysed": 3}
+
+
+def test_a_stage_of_someone_already_excluded_is_not_counted_twice():
+    log = log_of(("I1", "pre_survey"), ("I1", "post_survey"), ("I1", "analysis"))
+    flow = flow_from_exclusions(ENROLLED, log)
+    assert counts(flow, "intervention") == {"enrolled": 4, "completed_pre": 3,
+                                            "completed_post": 3, "analysed": 3}
+
+
+def test_single_group_flow():
+    enrolled = ENROLLED.assign(group="all")
+    flow = flow_from_exclusions(enrolled, log_of(("C3", "post_survey")), groups=("all",))
+    assert flow.values.tolist() == [["enrolled", "all", 7], ["completed_pre", "all", 7],
+                                    ["completed_post", "all", 6], ["analysed", "all", 6]]

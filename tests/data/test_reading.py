@@ -1,0 +1,65 @@
+"""Tests of burnout.data.reading: reading exports, required columns and pseudonyms."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from burnout.core.errors import Problem
+from burnout.data.importers import Export
+from burnout.data.reading import Pseudonyms, cell_problems, require_columns
+
+
+def export_of(table: pd.DataFrame, problems=()) -> Export:
+    return Export(file="wave.csv", format="csv", table=table, lines=tuple(range(2, len(table) + 2)),
+                  identifiers=frozenset(), submitted=pd.Series(pd.NaT, index=table.index),
+                  finished=pd.Series(True, index=table.index), dropped=(),
+                  problems=tuple(problems))
+
+
+def test_pseudonyms_follow_roster_order_and_strangers_are_numbered_by_appearance():
+    names = Pseudonyms(["kim@uni.edu", "lee@uni.edu", "kim@uni.edu", ""])
+    replaced = names.replace(pd.Series(["lee@uni.edu", " kim@uni.edu ", None, "x@y.org",
+                                        "z@y.org", "x@y.org"]))
+    assert replaced.tolist() == ["P0002", "P0001", "", "unlisted-1", "unlisted-2",
+                                 "unlisted-1"]
+
+
+def test_the_pseudonym_width_grows_with_the_roster():
+    names = Pseudonyms([f"id{number}" for number in range(12345)], "R")
+    assert names.replace(pd.Series(["id0", "id12344"])).tolist() == ["R00001", "R12345"]
+
+
+def test_pseudonyms_are_needed_for_marked_columns_and_e_mail_ids_only():
+    assert Pseudonyms.needed(pd.Series(["S-001", "2023-0001"]), "id", ["email"]) is False
+    assert Pseudonyms.needed(pd.Series(["S-001"]), "RecipientEmail", ["RecipientEmail"]) is True
+    assert Pseudonyms.needed(pd.Series(["S-001", "ana.ruiz@med.org"]), "id", []) is True
+
+
+def test_apply_replaces_one_column_of_a_copy():
+    table = pd.DataFrame({"id": ["a@b.org", "c@d.org"], "Q1": ["1", "2"]})
+    export = export_of(table)
+    changed = Pseudonyms(["c@d.org", "a@b.org"]).apply(export, "id")
+    assert changed.table["id"].tolist() == ["P0002", "P0001"]
+    assert export.table["id"].tolist() == ["a@b.org", "c@d.org"]  # the original is untouched
+    assert changed.lines == export.lines
+    assert Pseudonyms([]).apply(None, "id") is None
+
+
+def test_a_missing_column_names_the_study_key_and_a_close_match():
+    problems: list[Problem] = []
+    ok = require_columns(export_of(pd.DataFrame({"ResponseId": [], "Q1_1": []})),
+                         {"Q1_01": "instruments.mbi.columns", "ResponseId": "waves[0].id"},
+                         problems)
+    assert ok is False and len(problems) == 1
+    assert problems[0].column == "Q1_01" and problems[0].row == 1
+    assert "study.yaml key 'instruments.mbi.columns'" in problems[0].rule
+    assert "did you mean 'Q1_1'?" in problems[0].rule
+
+
+def test_only_cell_problems_of_used_or_status_columns_count():
+    found = [Problem("wave.csv", 3, "Q1", "x", "not a code"),
+             Problem("wave.csv", 4, "unused", "x", "not a code"),
+             Problem("wave.csv", 5, "form_complete", "9", "not a status"),
+             Problem("wave.csv", 6, None, None, "file problem")]
+    kept = cell_problems(export_of(pd.DataFrame({"Q1": []}), found), object(), ["Q1"])
+    assert [problem.row for problem in kept] == [3, 5, 6]

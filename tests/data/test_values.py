@@ -1,0 +1,175 @@
+"""Tests of burnout.data.values: labels, the study's responses map, numbers, covariates."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from burnout.data import values as values_module
+from burnout.data.registry import load_instrument
+from burnout.data.values import (
+    covariate_values,
+    decode_responses,
+    normalise_label,
+    parse_number,
+    response_lookup,
+    slug,
+)
+
+MBI_LABELS = load_instrument("mbi_hss_mp").response_labels
+FIX = "instruments.mbi_hss_mp.responses"
+
+
+def decode(cells, extra=None, minimum=0, maximum=6, labels=MBI_LABELS):
+    """Decode ``cells`` (lines 2, 3, ...) of column Q1 of t0.csv."""
+    series = pd.Series(cells, dtype=object)
+    return decode_responses(series, response_lookup(labels, extra), minimum, maximum,
+                            file="t0.csv", column="Q1", lines=range(2, 2 + len(series)), fix=FIX)
+
+
+def as_list(values: pd.Series) -> list:
+    return [None if math.isnan(value) else value for value in values]
+
+
+def test_labels_are_matched_whatever_their_case_and_spacing():
+    values, problems = decode(["Never", "  EVERY   day ", "a few times a Year or less",
+                               "once a week\t"])
+    assert as_list(values) == [0.0, 6.0, 1.0, 4.0] and problems == []
+    assert normalise_label("  A  Few\nTimes ") == "a few times"
+
+
+def test_numbers_in_range_and_empty_cells():
+    values, problems = decode(["0", " 6 ", "3.0", None, "", "   "])
+    assert as_list(values) == [0.0, 6.0, 3.0, None, None, None] and problems == []
+    assert values.dtype == float
+
+
+def test_numbers_out_of_range_and_not_whole():
+    values, problems = decode(["7", "-1", "2.5", "4"])
+    assert as_list(values) == [None, None, None, 4.0]
+    assert [(problem.row, problem.value, problem.rule) for problem in problems] == [
+        (2, "7", "outside the response range 0-6"), (3, "-1", "outside the response range 0-6"),
+        (4, "2.5", "not a whole number")]
+    assert str(problems[0]) == "t0.csv, row 2, column 'Q1': outside the response range 0-6 " \
+                               "(value '7')"
+
+
+def test_the_study_responses_map_adds_labels_and_missing_codes():
+    extra = {"Everyday": 6, "Prefer not to answer": None, "N/A": None}
+    values, problems = decode(["everyday", "Prefer NOT to answer", "n/a", "Never"], extra)
+    assert as_list(values) == [6.0, None, None, 0.0] and problems == []
+
+
+def test_the_study_responses_map_remaps_numbers():
+    """A survey coding the MBI 1-7 maps every code back to 0-6; the map wins over the range."""
+    extra = {str(code): code - 1 for code in range(1, 8)}
+    values, problems = decode(["1", "7", "4", "Never"], extra)
+    assert as_list(values) == [0.0, 6.0, 3.0, 0.0] and problems == []
+    assert response_lookup({0: "never"}, {"1": 0, "Never": 2}) == {"never": 2, "1": 0}
+
+
+def test_the_message_of_an_unknown_label_names_file_row_column_label_key_and_fix():
+    values, problems = decode(["Never", "Sometimes", "sometimes"], {"N/A": None},
+                              labels={0: "never", 1: "often"}, maximum=1)
+    assert as_list(values) == [0.0, None, None]
+    assert len(problems) == 2  # every cell is reported, each with its own row
+    first = problems[0]
+    assert (first.file, first.row, first.column, first.value) == ("t0.csv", 3, "Q1", "Sometimes")
+    assert first.rule == ("unknown label; known: 'never' = 0, 'often' = 1, 'n/a' = missing; map "
+                          "it in study.yaml under instruments.mbi_hss_mp.responses, e.g. "
+                          'responses: {"Sometimes": <value>}')
+    assert str(problems[1]).startswith("t0.csv, row 4, column 'Q1': unknown label;")
+    assert str(problems[1]).endswith("""{"sometimes": <value>} (value 'sometimes')""")
+
+
+def test_an_unknown_label_is_quoted_without_its_spaces_in_the_fix():
+    _, (problem,) = decode(["  Daily "])
+    assert problem.value == "  Daily " and problem.rule.endswith('{"Daily": <value>}')
+
+
+def test_each_distinct_value_is_decoded_once(monkeypatch):
+    calls = []
+    original = values_module._decode_one
+
+    def counted(text, *args):
+        calls.append(text)
+        return original(text, *args)
+
+    monkeypatch.setattr(values_module, "_decode_one", counted)
+    cells = ["Never", "3", None, "Every day", "9"] * 40_000
+    values, problems = decode(cells)
+    assert sorted(calls) == ["3", "9", "Every day", "Never"]
+    assert len(values) == 200_000 and values.iloc[:5].tolist()[:2] == [0.0, 3.0]
+    assert int(values.isna().sum()) == 80_000
+    assert len(problems) == 40_000 and problems[0].row == 6 and problems[-1].row == 200_001
+    assert values.index.equals(pd.RangeIndex(200_000))
+
+
+def test_the_result_keeps_the_index_of_the_cells():
+    cells = pd.Series(["1", "Never"], index=[10, 20], dtype=object)
+    values, _ = decode_responses(cells, response_lookup(MBI_LABELS), 0, 6, file="a.csv",
+                                 column="Q1", lines=[5, 9], fix=FIX)
+    assert values.to_dict() == {10: 1.0, 20: 0.0}
+
+
+def test_parse_number():
+    assert [parse_number(text) for text in (" 4 ", "-2.5", "1e2", "four", "", "inf", None)] == [
+        4.0, -2.5, 100.0, None, None, None, None]
+
+
+def test_slug():
+    assert [slug(text) for text in (" SITE 1 ", "Non-binary", "St. Mary's", "PGY-2",
+                                    "Internal   Medicine", "a__b", "--x--", 3)] == [
+        "site_1", "nonbinary", "st_marys", "pgy2", "internal_medicine", "a_b", "x", "3"]
+
+
+def test_slug_keeps_letters_beyond_ascii():
+    """Accented letters lose their accent; other scripts are kept (never an empty code)."""
+    assert [slug(text) for text in ("Hôpital Nord", "ÉCOLE", "Zürich-Ost", "Straße",
+                                    "Больница 2", "北院")] == [
+        "hopital_nord", "ecole", "zurichost", "strasse", "больница_2", "北院"]
+
+
+def test_covariate_values_whole_numbers_become_integers():
+    result = covariate_values(pd.Series(["24", " 31", None, ""], dtype=object))
+    assert str(result.dtype) == "Int64" and result.tolist() == [24, 31, pd.NA, pd.NA]
+
+
+def test_covariate_values_numbers_with_fractions_stay_floats():
+    result = covariate_values(pd.Series(["1.5", "2", None], dtype=object))
+    assert result.dtype == float and as_list(result) == [1.5, 2.0, None]
+
+
+def test_covariate_values_yes_no_become_flags():
+    result = covariate_values(pd.Series(["Yes", "no", "TRUE", "false", "y", "N", None],
+                                        dtype=object))
+    assert str(result.dtype) == "Int64" and result.tolist() == [1, 0, 1, 0, 1, 0, pd.NA]
+
+
+def test_covariate_values_anything_else_becomes_category_codes():
+    result = covariate_values(pd.Series(["Female", " Non-binary", "MALE", None, "24"],
+                                        dtype=object))
+    assert result.dtype == object and result.iloc[[0, 1, 2, 4]].tolist() == [
+        "female", "nonbinary", "male", "24"]
+    assert pd.isna(result.iloc[3])
+    assert covariate_values(pd.Series(["yes", "maybe"], dtype=object)).tolist() == ["yes",
+                                                                                   "maybe"]
+
+
+def test_covariate_values_of_an_empty_column_are_missing():
+    result = covariate_values(pd.Series([None, " "], dtype=object))
+    assert result.isna().all() and len(result) == 2
+
+
+@pytest.mark.parametrize("cells", [["1", "0"], [1, 0]])
+def test_covariate_values_of_0_1_are_numbers(cells):
+    assert covariate_values(pd.Series(cells, dtype=object)).tolist() == [1, 0]
+
+
+def test_decoding_a_numeric_column_of_floats():
+    """Cells that are numbers already (not text) decode as well."""
+    values, problems = decode([np.float64(2), 5])
+    assert as_list(values) == [2.0, 5.0] and problems == []

@@ -1,0 +1,164 @@
+"""Tests of burnout.stats.descriptive: Table 1 (tableone) and medians with quartiles (R type 7)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from burnout.core.errors import DataError
+from burnout.stats.descriptive import (
+    baseline_table,
+    baseline_variables,
+    describe_numbers,
+    median_quartiles_table,
+)
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+ANALYSIS = pd.read_csv(REFERENCE_DIR / "comparisons_data_analysis.csv")
+CATEGORICAL = ["site", "gender", "applying_em"]
+CONTINUOUS = ["age", "ee_pre", "dp_pre", "pa_pre"]
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return baseline_table(ANALYSIS, categorical=CATEGORICAL, continuous=CONTINUOUS)
+
+
+def test_layout(table):
+    assert table.columns.tolist() == ["variable", "level", "statistic", "missing", "overall",
+                                      "intervention", "control", "smd"]
+    assert table.iloc[0][["intervention", "control", "overall"]].tolist() == ["51", "84", "135"]
+    statistics = table.groupby("variable", sort=False)["statistic"].agg(list)
+    assert statistics["age"] == ["median [Q1,Q3]", "mean (SD)"]
+    assert statistics["gender"] == ["n (%)"] * 3
+
+
+def test_counts_and_percentages(table):
+    for variable in CATEGORICAL:
+        for group in ("intervention", "control"):
+            values = ANALYSIS.loc[ANALYSIS["group"] == group, variable].astype(str)
+            counts = values.value_counts()
+            rows = table[table["variable"] == variable]
+            for _, row in rows.iterrows():
+                count = int(counts.get(row["level"], 0))
+                assert row[group] == f"{count} ({100 * count / len(values):.1f})"
+
+
+def test_continuous_statistics_and_smd(table):
+    for variable in CONTINUOUS:
+        rows = table[table["variable"] == variable].set_index("statistic")
+        groups = {group: ANALYSIS.loc[ANALYSIS["group"] == group, variable].astype(float)
+                  for group in ("intervention", "control")}
+        for group, values in groups.items():
+            assert rows.loc["mean (SD)", group] == f"{values.mean():.1f} ({values.std():.1f})"
+            q1, median, q3 = np.percentile(values, [25, 50, 75])
+            assert rows.loc["median [Q1,Q3]", group] == f"{median:.1f} [{q1:.1f},{q3:.1f}]"
+        first, second = groups["intervention"], groups["control"]
+        smd = (first.mean() - second.mean()) / np.sqrt((first.var() + second.var()) / 2)
+        assert rows.loc["median [Q1,Q3]", "smd"] == pytest.approx(smd, abs=1e-9)
+        assert np.isnan(rows.loc["mean (SD)", "smd"])
+
+
+def test_categorical_smd_of_two_levels(table):
+    # For a binary variable the Yang-Dalton SMD is |p1 - p2| / sqrt((p1 q1 + p2 q2) / 2).
+    share = ANALYSIS.groupby("group")["applying_em"].mean()
+    p1, p2 = share["intervention"], share["control"]
+    expected = abs(p1 - p2) / np.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / 2)
+    smd = table.loc[table["variable"] == "applying_em", "smd"].dropna()
+    assert smd.tolist() == pytest.approx([expected], abs=1e-9)
+
+
+def test_baseline_table_bad_input_raises():
+    with pytest.raises(DataError, match="missing"):
+        baseline_table(ANALYSIS, categorical=["ethnicity"], continuous=[])
+    with pytest.raises(DataError, match="both categorical and continuous"):
+        baseline_table(ANALYSIS, categorical=["age"], continuous=["age"])
+    with pytest.raises(DataError, match="exactly the groups"):
+        baseline_table(ANALYSIS.assign(group="control"), categorical=["site"], continuous=[])
+    data = ANALYSIS.astype({"age": object})
+    data.loc[2, "age"] = "old"
+    with pytest.raises(DataError, match="row 4, column 'age'"):
+        baseline_table(data, categorical=[], continuous=["age"])
+
+
+def test_describe_numbers_agrees_with_numpy():
+    ages = [23, 25, 27, 24, 30]
+    numbers = describe_numbers(pd.DataFrame({"age": ages}), ["age"])
+    assert numbers["describe.age.mean"] == pytest.approx(np.mean(ages))
+    assert numbers["describe.age.sd"] == pytest.approx(np.std(ages, ddof=1))
+    assert numbers["describe.age.n"] == 5
+
+
+def test_describe_numbers_bad_input_names_row_and_column():
+    with pytest.raises(DataError, match=r"analysis.csv, row 3, column 'age'"):
+        describe_numbers(pd.DataFrame({"age": [23, "old"]}), ["age"])
+    with pytest.raises(DataError, match="column 'height' missing"):
+        describe_numbers(pd.DataFrame({"age": [23]}), ["height"])
+
+
+def test_single_group_has_the_overall_column_only():
+    single = baseline_table(ANALYSIS, group=None, categorical=["site"], continuous=["age"])
+    assert "intervention" not in single.columns and "control" not in single.columns
+    assert single.iloc[0]["overall"] == str(len(ANALYSIS))
+    ages = ANALYSIS["age"].astype(float)
+    mean_row = single[(single["variable"] == "age") & (single["statistic"] == "mean (SD)")]
+    assert mean_row["overall"].iloc[0] == f"{ages.mean():.1f} ({ages.std():.1f})"
+
+
+def test_baseline_variables_split_text_and_binary_from_numbers():
+    categorical, continuous = baseline_variables(ANALYSIS, ["age", "gender", "applying_em"],
+                                                 ["ee", "dp"])
+    assert categorical == ["site", "gender", "applying_em"]
+    assert continuous == ["age", "ee_pre", "dp_pre"]
+    with pytest.raises(DataError, match="column 'height' missing"):
+        baseline_variables(ANALYSIS, ["height"])
+
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+REFERENCE = json.loads((REFERENCE_DIR / "comparisons_reference.json").read_text())
+ANALYSIS = pd.read_csv(REFERENCE_DIR / "comparisons_data_analysis.csv")
+
+
+def test_agrees_with_r_quantile_type_7():
+    table = median_quartiles_table(ANALYSIS)
+    assert len(table) == 3 * 3 * 2
+    for _, row in table.iterrows():
+        expected = REFERENCE["quartiles"][f"{row['subscale']}.{row['wave']}.{row['group']}"]
+        assert row["n"] == expected["n"]
+        for column in ("median", "q1", "q3"):
+            assert row[column] == pytest.approx(expected[column], abs=1e-12), column
+
+
+def test_order_and_summary_text():
+    table = median_quartiles_table(ANALYSIS, subscales=["pa"], waves=["change"])
+    assert table["group"].tolist() == ["intervention", "control"]
+    row = table.iloc[0]
+    assert row["summary"] == f"{row['median']:g} ({row['q1']:g}, {row['q3']:g})"
+
+
+def test_empty_group_gives_nan():
+    data = pd.DataFrame({"group": ["intervention", "control"], "ee_change": [1.0, np.nan]})
+    table = median_quartiles_table(data, subscales=["ee"], waves=["change"])
+    assert table.loc[1, "n"] == 0 and np.isnan(table.loc[1, "median"])
+    assert table.loc[1, "summary"] == ""
+
+
+def test_median_quartiles_table_bad_input_raises():
+    with pytest.raises(DataError, match="missing"):
+        median_quartiles_table(ANALYSIS, subscales=["ee"], waves=["follow_up"])
+    data = ANALYSIS.astype({"ee_pre": object})
+    data.loc[4, "ee_pre"] = "high"
+    with pytest.raises(DataError, match="row 6, column 'ee_pre'"):
+        median_quartiles_table(data)
+
+
+def test_single_group_is_reported_as_all():
+    table = median_quartiles_table(ANALYSIS, subscales=["ee"], waves=["change"], group=None)
+    assert table["group"].tolist() == ["all"]
+    values = ANALYSIS["ee_change"].dropna()
+    assert table.loc[0, "n"] == len(values)
+    assert table.loc[0, "median"] == pytest.approx(values.median(), abs=1e-12)

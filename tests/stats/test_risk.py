@@ -1,0 +1,137 @@
+"""Tests of burnout.stats.risk against epitools::riskratio.wald and fisher.test (comparisons.R).
+
+Tolerances: estimate, interval and Fisher p 1e-6 relative. The group sizes are
+``n_intervention`` and ``n_control`` (burnout.core.results); the reference data keep epitools'
+names (``exposed_total``, ``unexposed_total``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from burnout.core.errors import DataError
+from burnout.stats.risk import risk_ratio, risk_ratio_table
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+REFERENCE = json.loads((REFERENCE_DIR / "comparisons_reference.json").read_text())
+TABLES = pd.read_csv(REFERENCE_DIR / "comparisons_data_risk.csv").set_index("dataset")
+COUNTS = ["exposed_events", "exposed_total", "unexposed_events", "unexposed_total"]
+
+
+def _r_number(value) -> float:
+    """jsonlite writes non-finite numbers as strings ("Inf", "NaN")."""
+    return float(value) if not isinstance(value, str) else float(value.lower())
+
+
+@pytest.mark.parametrize("name", ["typical", "small", "protective", "all_events"])
+def test_agrees_with_epitools_riskratio_wald(name):
+    expected = REFERENCE["risk_ratio"][name]
+    result = risk_ratio(*TABLES.loc[name, COUNTS]).iloc[0]
+    for column in ("estimate", "ci_low", "ci_high"):
+        assert result[column] == pytest.approx(expected[column], rel=1e-6), column
+    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+    assert result["note"] == ""
+    counts = TABLES.loc[name, COUNTS]
+    assert (result["n_intervention"], result["n_control"]) == (counts["exposed_total"],
+                                                               counts["unexposed_total"])
+    assert result["n"] == counts["exposed_total"] + counts["unexposed_total"]
+    assert (result["method"], result["measure"], result["confidence"]) == (
+        "risk_ratio", "risk ratio", 0.95)
+
+
+@pytest.mark.parametrize("name", sorted(TABLES.index))
+def test_zero_correction_agrees_with_riskratio_wald_on_corrected_table(name):
+    expected = REFERENCE["risk_ratio"][name]
+    counts = TABLES.loc[name, COUNTS]
+    result = risk_ratio(*counts, zero_correction=0.5).iloc[0]
+    cells = [counts.iloc[0], counts.iloc[1] - counts.iloc[0], counts.iloc[2],
+             counts.iloc[3] - counts.iloc[2]]
+    prefix = "corrected_" if 0 in cells else ""
+    for column in ("estimate", "ci_low", "ci_high"):
+        assert result[column] == pytest.approx(expected[prefix + column], rel=1e-6), column
+    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)  # observed counts
+    assert ("adding 0.5" in result["note"]) == (0 in cells)
+
+
+def test_zero_cell_in_intervention_group():
+    expected = REFERENCE["risk_ratio"]["exposed_zero"]
+    result = risk_ratio(*TABLES.loc["exposed_zero", COUNTS]).iloc[0]
+    # epitools: estimate 0 and the artefact (0, NaN) as interval; here both bounds are NaN.
+    assert result["estimate"] == _r_number(expected["estimate"]) == 0.0
+    assert math.isnan(_r_number(expected["ci_high"]))
+    assert math.isnan(result["ci_low"]) and math.isnan(result["ci_high"])
+    assert "undefined" in result["note"] and "intervention" in result["note"]
+    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+
+
+def test_zero_cell_in_control_group():
+    expected = REFERENCE["risk_ratio"]["unexposed_zero"]
+    result = risk_ratio(*TABLES.loc["unexposed_zero", COUNTS]).iloc[0]
+    # epitools: estimate Inf and the artefact (NaN, Inf); here both bounds are NaN.
+    assert result["estimate"] == _r_number(expected["estimate"]) == math.inf
+    assert math.isnan(_r_number(expected["ci_low"]))
+    assert math.isnan(result["ci_low"]) and math.isnan(result["ci_high"])
+    assert "control" in result["note"]
+    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+
+
+def test_no_event_in_either_group():
+    result = risk_ratio(0, 10, 0, 12).iloc[0]
+    assert math.isnan(result["estimate"]) and math.isnan(result["ci_low"])
+    assert result["p"] == 1.0
+    assert "nor in the control group" in result["note"]
+
+
+def test_proportions_per_group():
+    result = risk_ratio(10, 51, 30, 84).iloc[0]
+    assert result["exposed_risk"] == pytest.approx(10 / 51)
+    assert result["unexposed_risk"] == pytest.approx(30 / 84)
+    assert result["estimate"] == pytest.approx((10 / 51) / (30 / 84))
+
+
+@pytest.mark.parametrize("counts, message", [
+    ((11, 10, 3, 10), "exceed"),
+    ((1, 0, 3, 10), "at least one participant"),
+    ((-1, 10, 3, 10), "non-negative whole number"),
+    ((1.5, 10, 3, 10), "non-negative whole number"),
+    (("a", 10, 3, 10), "must be a count"),
+])
+def test_bad_counts_raise(counts, message):
+    with pytest.raises(DataError, match=message):
+        risk_ratio(*counts)
+
+
+def test_table_over_several_outcomes_matches_single_tables():
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame({"group": ["intervention"] * 30 + ["control"] * 40,
+                         "burnout_post": rng.integers(0, 2, 70).astype(float),
+                         "high_ee_post": rng.integers(0, 2, 70)})
+    data.loc[[0, 45], "burnout_post"] = np.nan
+    table = risk_ratio_table(data, ["burnout_post", "high_ee_post"])
+    assert table["outcome"].tolist() == ["burnout_post", "high_ee_post"]
+    for _, row in table.iterrows():
+        values = data[[row["outcome"], "group"]].dropna()
+        exposed = values.loc[values["group"] == "intervention", row["outcome"]]
+        unexposed = values.loc[values["group"] == "control", row["outcome"]]
+        single = risk_ratio(int(exposed.sum()), len(exposed), int(unexposed.sum()),
+                            len(unexposed)).iloc[0]
+        assert row["estimate"] == pytest.approx(single["estimate"], rel=1e-12)
+        assert row["p"] == pytest.approx(single["p"], rel=1e-12)
+    assert table.loc[0, "n_intervention"] == 29 and table.loc[0, "n_control"] == 39
+
+
+def test_table_rejects_bad_values():
+    data = pd.DataFrame({"group": ["intervention", "control"], "burnout_post": [2, 0]})
+    with pytest.raises(DataError, match="row 2, column 'burnout_post'"):
+        risk_ratio_table(data, ["burnout_post"])
+    with pytest.raises(DataError, match="missing"):
+        risk_ratio_table(data, ["low_pa_post"])
+    with pytest.raises(DataError, match="no non-missing value in group 'control'"):
+        risk_ratio_table(pd.DataFrame({"group": ["intervention", "control"],
+                                       "burnout_post": [1, np.nan]}), ["burnout_post"])
