@@ -35,7 +35,7 @@ endif
 STUDY_TARGETS = $(foreach s,$(STUDIES),$(STAGE_TARGETS_$(s)))
 
 .PHONY: help all build test test-fast lint unit doctest nbval rebuild-check check-deps lab \
-	clean replica accept validate validate-r validate-latex bench lock venv report
+	clean replica accept validate validate-r validate-latex bench lock venv report simulate
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -66,7 +66,7 @@ $(BUILD)/%.mk: data/raw/%/study.yaml data/raw/% $$(wildcard params/$$*.yaml) $(S
 
 # The generated rules are needed only by the goals that build or check outputs.
 NO_PIPELINE_GOALS := all help clean venv lock replica accept validate lab lint unit doctest \
-	test-fast validate-r validate-latex bench rebuild-check check-deps test
+	test-fast validate-r validate-latex bench rebuild-check check-deps test simulate
 ifneq ($(filter-out $(NO_PIPELINE_GOALS),$(or $(MAKECMDGOALS),help)),)
 include $(foreach s,$(STUDIES),$(BUILD)/$(s).mk)
 endif
@@ -75,8 +75,18 @@ all: $(VENV_STAMP) ## run every stage of every study (STUDY=name: one); only wha
 	@mkdir -p $(BUILD)
 	@flock $(BUILD)/build.lock $(MAKE) --no-print-directory build STUDIES="$(STUDIES)"
 
-build: $(VENV_STAMP) $(STUDY_TARGETS)
-	@echo "all outputs up to date for: $(STUDIES)"
+# The evidence synthesis (notebooks/11_synthesis.ipynb) pools every study's effects, so it runs
+# only when every study is built (not with STUDY=): after the studies' stages, and again when a
+# study's stages, the published estimates, a user's data/evidence/*.csv or the code change.
+EVERY_STUDY := $(if $(filter-out $(STUDIES),$(ALL_STUDIES)),,yes)
+SYNTHESIS_TARGET := reports/synthesis/11_synthesis.ipynb
+$(SYNTHESIS_TARGET): notebooks/11_synthesis.ipynb $(wildcard published/evidence.csv) \
+		$(wildcard data/evidence/*.csv) $(SOURCES) \
+		$(foreach s,$(ALL_STUDIES),data/raw/$(s)/study.yaml $(STAGE_TARGETS_$(s))) | $(VENV_STAMP)
+	$(RUN) synthesis
+
+build: $(VENV_STAMP) $(STUDY_TARGETS) $(if $(EVERY_STUDY),$(SYNTHESIS_TARGET))
+	@echo "all outputs up to date for: $(STUDIES)$(if $(EVERY_STUDY), and the evidence synthesis)"
 
 # --- tests -------------------------------------------------------------------------------------
 test: lint unit nbval rebuild-check ## ruff, unit and doctests, nbval, rebuild check (with audit)
@@ -96,7 +106,7 @@ doctest: $(VENV_STAMP) ## the docstring examples of src/burnout
 nbval: $(VENV_STAMP) ## re-execute the committed executed notebooks and compare their outputs
 	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  $(foreach s,$(STUDIES),reports/$(s)/*.ipynb)
+	  $(foreach s,$(STUDIES),reports/$(s)/*.ipynb) $(if $(EVERY_STUDY),reports/synthesis/*.ipynb)
 
 rebuild-check: $(VENV_STAMP) ## rebuild every generated file in a clean copy; name any that differ (PERTURB=1: perturbed)
 	$(RUN) rebuild-check $(if $(PERTURB),--perturb) $(if $(STUDY),$(STUDY))
@@ -111,7 +121,7 @@ bench: $(VENV_STAMP) ## print the performance budgets as measured on this machin
 	$(PY) tests/benchmark.py
 
 validate-r: ## re-run the R scripts that produce the reference values (needs Rscript)
-	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-epitools r-cran-lme4 r-cran-psych r-cran-jsonlite r-cran-sandwich r-cran-lmtest"; exit 1; }
+	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-epitools r-cran-lme4 r-cran-psych r-cran-jsonlite r-cran-sandwich r-cran-lmtest r-cran-metafor"; exit 1; }
 	@for script in tests/reference/*.R; do echo "Rscript $$script"; (cd tests/reference && Rscript $$(basename $$script)); done
 	git status --short tests/reference
 
@@ -130,6 +140,14 @@ accept: $(VENV_STAMP) ## accept STUDY's current raw files (rewrite data/raw/STUD
 replica: $(VENV_STAMP) ## regenerate the synthetic raw data of STUDY (never run by `make all`)
 	@test -n "$(STUDY)" || { echo "usage: make replica STUDY=<name>"; exit 2; }
 	$(PY) -m burnout_replica $(STUDY)
+
+# --- teaching lab (not part of `make all`; its outputs are git-ignored) --------------------------
+REPS ?= 200
+SEED ?= 20261130
+ENGINE ?= joblib
+simulate: $(VENV_STAMP) ## simulate STUDY: power, type-I error, coverage (REPS=, SEED=, ENGINE=joblib|dask)
+	@test -n "$(STUDY)" || { echo "usage: make simulate STUDY=<name> [REPS=200] [ENGINE=dask]"; exit 2; }
+	$(RUN) simulate $(STUDY) --lab --reps $(REPS) --seed $(SEED) --engine $(ENGINE)
 
 # --- working with the notebooks ------------------------------------------------------------------
 lab: $(VENV_STAMP) ## open JupyterLab on the notebooks with the project's kernel

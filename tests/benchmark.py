@@ -342,6 +342,60 @@ def pipeline_rows(studies: list[str], scratch: Path) -> list[dict]:
     return rows + _overhead_parts(python, environment, copy)
 
 
+# --- simulation (the teaching lab) ----------------------------------------------------------
+
+def _study_a_model():
+    from burnout.pipeline.parameters import load_parameters
+    from burnout.simulate.model import study_model
+
+    adjusted = load_parameters("mentorship").get("adjusted", {})
+    return study_model("mentorship", covariates=adjusted.get("covariates"),
+                       mixed_covariates=adjusted.get("mixed_covariates"))
+
+
+def _per_call_overhead() -> list[dict]:
+    """Milliseconds per call of each analysis on one simulated Study A dataset."""
+    from burnout.simulate.methods import _ANALYSES
+    from burnout.simulate.model import draw
+
+    model = _study_a_model()
+    wide, long = draw(model, 0.0, np.random.default_rng(1))
+    rows = []
+    started = time.perf_counter()
+    for _ in range(20):
+        draw(model, 0.0, np.random.default_rng(1))
+    rows.append(_row("simulation: draw one Study A dataset", "1 replicate",
+                     f"{(time.perf_counter() - started) / 20 * 1000:.1f} ms"))
+    for analysis in model.analyses:
+        fit, on_flags = _ANALYSES[analysis]
+        name = model.outcomes[0].flags[0][0] if on_flags else model.outcomes[0].name
+        seconds, _ = _best(lambda fit=fit, name=name: fit(model, wide, long, name), 20)
+        rows.append(_row(f"simulation: one {analysis} fit", "Study A size",
+                         f"{seconds * 1000:.1f} ms"))
+    return rows
+
+
+def simulation_rows(reps: int) -> list[dict]:
+    """Replicates per second per engine, and 10,000 Study A replicates against 5 minutes."""
+    from burnout.simulate.engine import run_replicates
+
+    model = _study_a_model()
+    rows = _per_call_overhead()
+    rates = {}
+    for engine in ("joblib", "dask"):
+        started = time.perf_counter()
+        run_replicates(model, [0.0], reps, seed=1, engine=engine, workers=2, progress=False)
+        elapsed = time.perf_counter() - started
+        rates[engine] = reps / elapsed
+        rows.append(_row(f"simulation: Study A, {engine}, 2 workers", f"{reps} replicates",
+                         f"{rates[engine]:.1f} rep/s", versus=_seconds(elapsed)))
+    projected = 10_000 / max(rates.values())
+    rows.append(_row("simulation: 10,000 Study A replicates (projected)",
+                     "unadjusted + adjusted", _seconds(projected), budget="< 300 s on 2 cores",
+                     met=projected < 300))
+    return rows
+
+
 # --- table -----------------------------------------------------------------------------------
 
 def markdown(rows: list[dict]) -> str:
@@ -374,6 +428,7 @@ def main() -> int:
         rows = rank_sum_rows(rank_sizes, scratch)
         rows += mixed_model_rows(mixed_sizes, scratch)
         rows += pipeline_rows(studies[:1] if args.quick else studies, scratch)
+        rows += simulation_rows(100 if args.quick else 1_000)
     table = markdown(rows)
     header = (f"Benchmark{' (--quick)' if args.quick else ''}, {time.strftime('%Y-%m-%d %H:%M')}"
               f", {os.cpu_count()} CPUs, {time.perf_counter() - started:.0f} s in all. Times: "

@@ -102,6 +102,107 @@ def _stages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    from burnout.core.errors import DataError
+    from burnout.pipeline.parameters import load_parameters
+
+    adjusted = load_parameters(args.study).get("adjusted", {})
+    options = {"dropout": args.dropout, "engine": args.engine, "workers": args.workers,
+               "scheduler": args.scheduler}
+    if args.lab:
+        from burnout.pipeline.runner import strip_volatile_metadata
+        from burnout.simulate.notebook import run_lab_notebook
+
+        written = run_lab_notebook(args.study, reps=args.reps, seed=args.seed,
+                                   strip=strip_volatile_metadata, **options)
+        print(f"{written}: the teaching lab, executed")
+        return 0
+    if not args.effect:
+        raise DataError("simulate: give at least one effect (--effect E [E ...]), or --lab")
+    from burnout.simulate.lab import simulate, write_simulation
+
+    summary = simulate(args.study, args.effect, args.reps, args.seed, sizes=args.n,
+                       outcomes=args.outcome, covariates=adjusted.get("covariates"),
+                       mixed_covariates=adjusted.get("mixed_covariates"), **options)
+    path = write_simulation(summary, args.study)
+    print(f"{path}: {len(summary)} rows ({args.reps} replicates per effect)")
+    return 0
+
+
+def _add_simulate(command) -> None:
+    simulate = command("simulate", _simulate,
+                       "simulate a study before it is run: power, type-I error, bias and "
+                       "interval coverage of every analysis its design declares; writes "
+                       "reports/<study>/simulation.csv")
+    simulate.add_argument("study")
+    simulate.add_argument("--effect", type=float, nargs="+", metavar="E",
+                          help="effects: the intervention shifts follow-up scores by E scale "
+                               "points in the intervention group (in everyone in a single-group "
+                               "study); 0 gives the type-I error")
+    simulate.add_argument("--reps", type=int, default=1000, help="replicates (default 1000)")
+    simulate.add_argument("--seed", type=int, default=20261130, help="seed of the run")
+    simulate.add_argument("--n", type=int, nargs="+", metavar=("N_INT", "N_CTRL"),
+                          help="participants with a baseline per group (default: the study's)")
+    simulate.add_argument("--dropout", type=float,
+                          help="probability of missing the follow-up, completely at random "
+                               "(default: the study's observed share)")
+    simulate.add_argument("--outcome", nargs="+", help="scores simulated (default: every one)")
+    simulate.add_argument("--engine", default="joblib",
+                          help="joblib (local cores, default) or dask (dask.distributed)")
+    simulate.add_argument("--scheduler", metavar="ADDRESS",
+                          help="a running dask scheduler (default: a LocalCluster)")
+    simulate.add_argument("--workers", type=int, help="worker processes (default: every core)")
+    simulate.add_argument("--lab", action="store_true",
+                          help="run the teaching lab instead: a grid of effects and sample "
+                               "sizes, executed in notebooks/12_simulation.ipynb")
+
+
+def _synthesis(args: argparse.Namespace) -> int:
+    from burnout.pipeline.synthesis import run_synthesis
+
+    run_synthesis()
+    return 0
+
+
+def _meta_analysis(args: argparse.Namespace) -> int:
+    from burnout.report.meta_analysis_text import meta_analysis_report
+    from burnout.synthesis.evidence import read_estimates
+    from burnout.synthesis.meta_analysis import as_json, meta_analysis
+
+    estimates = read_estimates(args.estimates, args.moderator, args.measure)
+    options = {"method": args.method, "hartung_knapp": args.hartung_knapp,
+               "measure": args.measure}
+    pooled = meta_analysis(estimates, **options)
+    regression = (meta_analysis(estimates, moderators=args.moderator, **options)
+                  if args.moderator else None)
+    print(as_json(pooled, regression) if args.json
+          else meta_analysis_report(estimates, pooled, regression))
+    return 0
+
+
+def _add_meta_analysis(command) -> None:
+    meta = command("meta-analysis", _meta_analysis,
+                   "random-effects meta-analysis (and meta-regression) of an estimates file, as "
+                   "R metafor rma()")
+    meta.add_argument("estimates", help="CSV, one row per study: study, estimate and se (or "
+                                        "ci_low and ci_high, or mean/sd/n per group), optional "
+                                        "moderator columns and a citation")
+    meta.add_argument("--method", choices=("REML", "DL", "PM"), default="REML",
+                      help="estimator of tau^2 (default REML)")
+    meta.add_argument("--hartung-knapp", action="store_true",
+                      help="Hartung-Knapp adjustment: t/F tests on k - p df (metafor "
+                           "test='knha')")
+    meta.add_argument("--moderator", nargs="+", default=[], metavar="COLUMN",
+                      help="moderator columns of a meta-regression (text columns are coded "
+                           "against their alphabetically first level)")
+    meta.add_argument("--measure", choices=("SMD", "MD"), default="SMD",
+                      help="scale of effects computed from summary statistics (default SMD, "
+                           "Hedges' g)")
+    meta.add_argument("--json", action="store_true",
+                      help="print one JSON object: estimate, se, ci_low, ci_high, p, tau2, i2, "
+                           "pi_low, pi_high and moderators [{term, estimate, se, p}]")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m burnout``."""
     parser = argparse.ArgumentParser(prog="python -m burnout", description=__doc__.split("\n")[0])
@@ -137,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
         "studies", nargs="+")
     command("studies", _studies, "list the studies (folders with a study file)")
     command("stages", _stages, "list the stages a study runs").add_argument("study")
+    _add_meta_analysis(command)
+    command("synthesis", _synthesis, "run the evidence synthesis over every study "
+            "(notebooks/11_synthesis.ipynb; make all runs it)")
+    _add_simulate(command)
     return parser
 
 

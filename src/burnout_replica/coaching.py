@@ -237,6 +237,12 @@ instruments:
   self_compassion_scale_sf: {columns: "self_compassion_{item:02d}"}
   secure_flourish_index: {columns: "flourishing_{item:02d}"}
 duplicates: first            # a student's first finished submission
+program:                     # the program's design (seed 003's choices), as the abstract gives it
+  format: group
+  matching: not applicable (group coaching)
+  dose: 4 months of web-based group coaching
+  setting: web-based
+  population: medical students
 """
 
 # The README of the raw folder.

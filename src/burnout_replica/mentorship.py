@@ -258,6 +258,12 @@ qualitative:
   codebook: themes.csv
   codes: theme_codes.csv
   sources: {student: students, mentor: mentors}
+program:                     # the program's design (seed 003's choices), as the abstract gives it
+  format: one-on-one         # a resident mentor and a fourth-year student
+  matching: not reported
+  dose: 4-week emergency medicine subinternship
+  setting: in person
+  population: medical students
 """
 
 # The README of the raw folder.

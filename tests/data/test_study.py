@@ -180,7 +180,17 @@ def test_an_unknown_key_names_it_and_suggests_the_closest(tmp_path):
     assert problems == [
         "key 'duplicate': is not a key of the study file; did you mean 'duplicates'? (allowed: "
         "study, title, design, synthetic, roster, groups, waves, instruments, duplicates, "
-        "evaluations, qualitative)"]
+        "evaluations, qualitative, program)"]
+
+
+def test_the_program_section_takes_known_keys_only(tmp_path):
+    text = study_text(ROSTER, GROUPS, WAVES, MBI, "program: {format: group, setting: web}")
+    raw = write(tmp_path, text)
+    assert load_study("pilot", raw).program == {"format": "group", "setting": "web"}
+    problems = problems_of(tmp_path / "typo", study_text(ROSTER, GROUPS, WAVES, MBI,
+                                                         "program: {formats: group}"))
+    assert problems[0].startswith("key 'program.formats': is not a key of the study file; "
+                                  "did you mean 'format'?")
 
 
 def test_an_unknown_nested_key_is_named_with_its_section(tmp_path):

@@ -30,7 +30,9 @@ def test_declared_analyses_exist_and_have_a_result_file(name):
 def test_what_each_design_analyses():
     randomized, nonrandomized, single = (get_design(name) for name in NAMES)
     assert randomized.analyses == {"medians", "rank_sum", "risk_ratio", "mixed_model",
-                                   "mixed_model_per_protocol"}
+                                   "mixed_model_per_protocol", "effect_sizes", "dose"}
+    assert all(design.applies("effect_sizes") and design.result_file("dose") == ("adjusted", "dose")
+               for design in (randomized, nonrandomized, single))
     assert (randomized.primary, randomized.result_file(randomized.primary)) == (
         "mixed_model", ("adjusted", "mixed_model"))
     assert (nonrandomized.primary, nonrandomized.result_file("ols_change_hc3")) == (

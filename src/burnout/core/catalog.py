@@ -38,6 +38,10 @@ _ENTRIES = (
     Entry("published", "published/{study}.yaml", "optional: the published numbers to reproduce"),
     Entry("results_template", "params/{study}_results.md.j2",
           "optional: the study's own template of the drafted Results"),
+    Entry("evidence", "published/evidence.csv",
+          "published estimates of other studies, verified, with citation and DOI"),
+    Entry("user_evidence", "data/evidence/{name}.csv",
+          "a user's own estimates files for the evidence synthesis"),
     # --- cleaning -------------------------------------------------------------------------
     Entry("participants", "data/processed/{study}/participants.csv",
           "one row per enrolled participant: id, group, site, covariates, flags"),

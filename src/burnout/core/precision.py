@@ -40,8 +40,13 @@ _MIXED = {column: ("significant", ITERATIVE_DIGITS)
           for column in ("estimate", "se", "ci_low", "ci_high", "statistic", "p",
                          "subject_variance", "site_variance", "residual_variance")}
 _ROOT = {column: ("decimals", ROOT_DECIMALS) for column in ("estimate", "ci_low", "ci_high")}
+# A random-effects meta-analysis whose tau^2 is a root (REML, PM; solved to 1e-12).
+_POOLED = {column: ("significant", ITERATIVE_DIGITS)
+           for column in ("estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "tau",
+                          "i2", "h2", "pi_low", "pi_high", "weight")}
 # method -> column -> (rule, digits); columns not listed keep CLOSED_FORM_DIGITS.
 ROUNDING: dict[str, dict[str, tuple[str, int]]] = {
+    "random_effects": _POOLED,
     "mixed_model": _MIXED,
     "mixed_model_time": _MIXED,
     "rank_sum": _ROOT,

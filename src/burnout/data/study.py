@@ -178,6 +178,8 @@ class Study:
     evaluations: tuple[Evaluation, ...] = ()
     qualitative: Qualitative | None = None
     folder: Path = Path(".")
+    # The program's design (``program`` section): format, matching, dose, setting, population.
+    program: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_groups(self) -> bool:
@@ -314,9 +316,10 @@ def load_study(study: str, raw_dir: Path = RAW_DIR) -> Study:
     groups = sections.parse_groups(check, raw.get("groups"), design)
     duplicates = check.choice(raw.get("duplicates"), "duplicates", sections.DUPLICATE_RULES,
                               "latest")
+    program = sections.parse_program(check, raw.get("program"))
     if check.problems:
         raise StudyFileError(path, check.problems)
     return Study(study=study, title=str(raw.get("title") or study), design=design,
                  synthetic=bool(synthetic), roster=roster, groups=groups, waves=waves,
                  instruments=instruments, duplicates=duplicates, evaluations=evaluations,
-                 qualitative=qualitative, folder=folder)
+                 qualitative=qualitative, folder=folder, program=program)

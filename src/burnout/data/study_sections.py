@@ -24,15 +24,18 @@ from burnout.data.study import (
     Wave,
 )
 
-__all__ = ["Checker", "TOP_KEYS", "DUPLICATE_RULES", "parse_roster", "parse_waves",
-           "parse_instruments", "parse_evaluations", "parse_qualitative", "parse_groups",
-           "shown"]
+__all__ = ["Checker", "TOP_KEYS", "PROGRAM_KEYS", "DUPLICATE_RULES", "parse_roster",
+           "parse_waves", "parse_instruments", "parse_evaluations", "parse_qualitative",
+           "parse_groups", "parse_program", "shown"]
 
 DUPLICATE_RULES = ("latest", "first")
 _GROUPS = ("intervention", "control")
 # The keys each section accepts (anything else is an error).
 TOP_KEYS = ("study", "title", "design", "synthetic", "roster", "groups", "waves", "instruments",
-            "duplicates", "evaluations", "qualitative")
+            "duplicates", "evaluations", "qualitative", "program")
+# The program-design descriptors of the optional ``program`` section (seed 003's design choices):
+# free text each, shown in the evidence synthesis' program-design table and usable as moderators.
+PROGRAM_KEYS = ("format", "matching", "dose", "setting", "population")
 _SOURCE_KEYS = ("file", "format", "event", "dictionary", "id", "submitted", "finished",
                 "identifiers", "response_id")
 _ROSTER_KEYS = _SOURCE_KEYS + ("group", "site", "strata", "covariates", "withdrawn", "sessions")
@@ -347,3 +350,16 @@ def parse_groups(check: Checker, raw, design: str) -> dict[str, str]:
     if labels["intervention"] and labels["intervention"] == labels["control"]:
         check.add("groups", "the intervention and control labels must differ")
     return labels
+
+
+def parse_program(check: Checker, raw) -> dict[str, str]:
+    """The optional ``program`` section: what the program was (format, matching, dose, ...).
+
+    Each key of :data:`PROGRAM_KEYS` is optional free text, e.g. ``format: one-on-one`` or
+    ``matching: assigned``.
+    """
+    if raw is None:
+        return {}
+    section = check.mapping(raw, "program", PROGRAM_KEYS)
+    found = {key: check.text(section.get(key), f"program.{key}") for key in PROGRAM_KEYS}
+    return {key: value for key, value in found.items() if value}

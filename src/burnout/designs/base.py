@@ -30,6 +30,10 @@ ANALYSES = {
     "mixed_model": "mixed model score ~ group * time + (1 | participant), REML",
     "mixed_model_per_protocol": "the same mixed model in the per-protocol set",
     "mixed_model_time": "mixed model score ~ time + (1 | participant), REML (every observation)",
+    "effect_sizes": "standardized effect of every score's change (Hedges' g between groups, the "
+                    "standardized mean change in one group), for the evidence synthesis",
+    "dose": "exploratory: each change regressed on the dose received (roster.sessions) and the "
+            "baseline score, among those who received the program",
 }
 
 # Where each analysis's result table is written: catalog entry and name
@@ -42,6 +46,7 @@ RESULT_FILES = {
     "diagnostics": ("adjusted", "diagnostics"), "mixed_model": ("adjusted", "mixed_model"),
     "mixed_model_per_protocol": ("adjusted", "mixed_model_per_protocol"),
     "mixed_model_time": ("adjusted", "mixed_model_time"),
+    "effect_sizes": ("unadjusted", "effect_sizes"), "dose": ("adjusted", "dose"),
 }
 
 

@@ -12,7 +12,7 @@ RANDOMIZED = Design(
     groups=("intervention", "control"),
     population="everyone",
     flow_steps=RANDOMIZED_FLOW_STEPS,
-    analyses=frozenset({"medians", "rank_sum", "risk_ratio", "mixed_model",
+    analyses=frozenset({"effect_sizes", "dose", "medians", "rank_sum", "risk_ratio", "mixed_model",
                         "mixed_model_per_protocol"}),
     primary="mixed_model",
     tables={"baseline": "table1_baseline", "adjusted": "table2_mixed_models",

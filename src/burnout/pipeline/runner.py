@@ -37,7 +37,8 @@ from burnout.pipeline.audit import read_audit_log, undeclared_accesses
 from burnout.pipeline.parameters import load_parameters, stage_parameters
 from burnout.pipeline.stages import STAGES, study_stages
 
-__all__ = ["run_stage", "run_study", "strip_volatile_metadata", "KERNEL_NAME", "StageError"]
+__all__ = ["run_stage", "run_study", "run_notebook", "strip_volatile_metadata", "KERNEL_NAME",
+           "StageError"]
 
 # The Jupyter kernel that `make` registers inside .venv, so notebooks never run elsewhere.
 KERNEL_NAME = "burnout"
@@ -187,8 +188,6 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
     DataError
         When the study file or the parameter file is invalid, or the stage does not apply.
     """
-    import papermill
-
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
     described = load_study(study)
     design = design_of(described)
@@ -208,34 +207,51 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
         if recorded:
             log(recorded)
     files = study_files(study)
-    target = files.notebook(spec.notebook)
     log(f"[{study}] stage {active.index(stage) + 1}/{len(active)} {stage}: running "
         f"notebooks/{spec.notebook}.ipynb")
+    return run_notebook(study, stage, spec.notebook, parameters,
+                        lambda reads, writes: undeclared_accesses(spec, study, reads, writes),
+                        files.notebook(spec.notebook), log)
+
+
+def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
+                 undeclared: Callable[[set[str], set[str]], list[str]], target: Path,
+                 log: Callable[[str], None]) -> Path:
+    """Execute ``notebooks/<notebook_name>.ipynb`` into ``target``: audited, stripped, atomic.
+
+    ``undeclared(reads, writes)`` names the files the run opened without declaring them. On any
+    failure the executed notebook is kept in ``reports/<study>/failed/`` and a
+    :class:`StageError` says what went wrong.
+    """
+    import papermill
+
+    source = NOTEBOOKS_DIR / f"{notebook_name}.ipynb"
+    failed = study_files(study).failed_notebook(notebook_name)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="burnout-run-") as scratch_name:
         scratch = Path(scratch_name)
-        executed = scratch / f"{spec.notebook}.ipynb"
+        executed = scratch / f"{notebook_name}.ipynb"
         audit_log = scratch / "audit.log"
         try:
             _execute(source, executed, parameters, scratch, audit_log)
         except papermill.PapermillExecutionError as error:
-            _keep_failed(executed, study, spec.notebook)
-            raise StageError(_failure_message(study, stage, spec.notebook, executed,
+            _keep_failed(executed, study, notebook_name)
+            raise StageError(_failure_message(study, stage, notebook_name, executed,
                                               error, source)) from None
         notebook = nbformat.read(executed, as_version=4)
         problems = _stderr_of(notebook)
         if problems:
-            _keep_failed(executed, study, spec.notebook)
-            raise StageError(f"[{study}] stage {stage}: notebooks/{spec.notebook}.ipynb wrote "
+            _keep_failed(executed, study, notebook_name)
+            raise StageError(f"[{study}] stage {stage}: notebooks/{notebook_name}.ipynb wrote "
                              "to stderr; handle the warning in src/burnout so executed notebooks "
                              "stay clean:\n" + "\n".join(problems))
-        undeclared = undeclared_accesses(spec, study, *read_audit_log(audit_log))
-        if undeclared:
-            _keep_failed(executed, study, spec.notebook)
-            raise StageError(f"[{study}] dependency audit failed:\n  " + "\n  ".join(undeclared))
-    strip_volatile_metadata(notebook, study, spec.notebook)
+        accesses = undeclared(*read_audit_log(audit_log))
+        if accesses:
+            _keep_failed(executed, study, notebook_name)
+            raise StageError(f"[{study}] dependency audit failed:\n  " + "\n  ".join(accesses))
+    strip_volatile_metadata(notebook, study, notebook_name)
     write_text(nbformat.writes(notebook) + "\n", target)
-    files.failed_notebook(spec.notebook).unlink(missing_ok=True)
+    failed.unlink(missing_ok=True)
     log(f"[{study}] stage {stage}: done in {time.perf_counter() - started:.1f} s -> "
         f"{target.relative_to(ROOT)}")
     return target

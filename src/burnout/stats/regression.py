@@ -59,6 +59,8 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
             covariates: Sequence[str], exposed: str, unexposed: str
             ) -> tuple[pd.Series, pd.DataFrame, int]:
     """Build the response and design matrix of the model; return them and the rows dropped."""
+    # Built column by column in numpy and made a DataFrame once: the simulation lab fits this
+    # model tens of thousands of times, and pandas' per-column insertion dominated a fit.
     if isinstance(covariates, str):
         covariates = [covariates]
     baseline = _baseline_column(outcome, baseline)
@@ -69,50 +71,58 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
                         f"{list(data.columns)})")
     if len(set(columns)) != len(columns):
         raise DataError(f"adjusted_difference: a column is used twice in the model {columns}")
-    groups = data[group]
-    unknown = sorted(set(groups.dropna().astype(str)) - {exposed, unexposed})
+    group_text = data[group].to_numpy(dtype=object)
+    present = ~pd.isna(group_text)
+    group_text = np.where(present, group_text, "").astype(str)
+    unknown = sorted(set(group_text[present]) - {exposed, unexposed})
     if unknown:
         raise DataError(f"adjusted_difference: column '{group}' holds {unknown}; rule: only "
                         f"'{exposed}' and '{unexposed}' are compared")
-    numeric_columns = [outcome] + ([baseline] if baseline else [])
-    frame = data[columns].copy()
-    for column in numeric_columns:
-        frame[column] = numeric_column(frame, column, "adjusted_difference")
-    complete = frame.dropna()
-    n_dropped = int(len(frame) - len(complete))
-    if complete.empty:
+    numeric = {column: numeric_column(data, column, "adjusted_difference").to_numpy(dtype=float)
+               for column in [outcome] + ([baseline] if baseline else [])}
+    keep = present.copy()
+    for values in numeric.values():
+        keep &= ~np.isnan(values)
+    for covariate in covariates:
+        keep &= data[covariate].notna().to_numpy()
+    n_dropped = int(len(data) - keep.sum())
+    if not keep.any():
         raise DataError(f"adjusted_difference: no row of outcome '{outcome}' is complete in "
                         f"columns {columns}")
-    design = pd.DataFrame({"const": 1.0}, index=complete.index)
-    design[GROUP_TERM] = (complete[group].astype(str) == exposed).astype(float)
+    design = {"const": np.ones(int(keep.sum())),
+              GROUP_TERM: (group_text[keep] == exposed).astype(float)}
     for label in (exposed, unexposed):
-        if not (complete[group].astype(str) == label).any():
+        if not (group_text[keep] == label).any():
             raise DataError(f"adjusted_difference: outcome '{outcome}': no complete row in "
                             f"group '{label}' of column '{group}'")
     if baseline:
-        design[baseline] = complete[baseline].astype(float)
+        design[baseline] = numeric[baseline][keep]
     for covariate in covariates:
-        values = complete[covariate]
-        levels = sorted(values.astype(str).unique())
+        values = data[covariate][keep]
+        text = values.astype(str).to_numpy()
+        levels = sorted(set(text))
         if len(levels) < 2:
             raise DataError(f"adjusted_difference: covariate '{covariate}' has a single value "
-                            f"{levels} among the {len(complete)} analysed rows of outcome "
+                            f"{levels} among the {int(keep.sum())} analysed rows of outcome "
                             f"'{outcome}'; rule: a covariate must vary (drop it from the "
                             "covariates parameter)")
         if _is_categorical(values):
             for level in levels[1:]:
-                design[f"{covariate}[T.{level}]"] = (values.astype(str) == level).astype(float)
+                design[f"{covariate}[T.{level}]"] = (text == level).astype(float)
         else:
-            design[covariate] = pd.to_numeric(values).astype(float)
-    if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
+            design[covariate] = pd.to_numeric(values).to_numpy(dtype=float)
+    index = data.index[keep]
+    matrix = np.column_stack(list(design.values()))
+    if np.linalg.matrix_rank(matrix) < matrix.shape[1]:
         raise DataError(f"adjusted_difference: outcome '{outcome}': the design matrix is "
-                        f"rank deficient (columns {list(design.columns)}); a covariate is "
+                        f"rank deficient (columns {list(design)}); a covariate is "
                         "collinear with the others")
-    if len(design) <= design.shape[1]:
-        raise DataError(f"adjusted_difference: outcome '{outcome}': {len(design)} complete "
-                        f"rows for {design.shape[1]} coefficients; rule: more rows than "
+    if len(matrix) <= matrix.shape[1]:
+        raise DataError(f"adjusted_difference: outcome '{outcome}': {len(matrix)} complete "
+                        f"rows for {matrix.shape[1]} coefficients; rule: more rows than "
                         "coefficients are needed")
-    return complete[outcome].astype(float), design, n_dropped
+    response = pd.Series(numeric[outcome][keep], index=index, name=outcome)
+    return response, pd.DataFrame(matrix, index=index, columns=list(design)), n_dropped
 
 
 def _fit(response: pd.Series, design: pd.DataFrame, robust: str | None):
