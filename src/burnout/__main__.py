@@ -110,11 +110,13 @@ def _simulate(args: argparse.Namespace) -> int:
     options = {"dropout": args.dropout, "engine": args.engine, "workers": args.workers,
                "scheduler": args.scheduler}
     if args.lab:
-        from burnout.pipeline.runner import strip_volatile_metadata
-        from burnout.simulate.notebook import run_lab_notebook
+        from burnout.pipeline.runner import run_notebook
+        from burnout.simulate import notebook as lab
 
-        written = run_lab_notebook(args.study, reps=args.reps, seed=args.seed,
-                                   strip=strip_volatile_metadata, **options)
+        parameters = lab.lab_parameters(args.study, args.reps, args.seed, **options)
+        written = run_notebook(args.study, "simulate", lab.LAB_NOTEBOOK, parameters,
+                               lab.lab_undeclared(args.study), lab.lab_notebook_path(args.study),
+                               lambda line: print(line, file=sys.stderr, flush=True))
         print(f"{written}: the teaching lab, executed")
         return 0
     if not args.effect:

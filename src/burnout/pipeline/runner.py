@@ -250,6 +250,7 @@ def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
             _keep_failed(executed, study, notebook_name)
             raise StageError(f"[{study}] dependency audit failed:\n  " + "\n  ".join(accesses))
     strip_volatile_metadata(notebook, study, notebook_name)
+    notebook.metadata["papermill"]["output_path"] = target.relative_to(ROOT).as_posix()
     write_text(nbformat.writes(notebook) + "\n", target)
     failed.unlink(missing_ok=True)
     log(f"[{study}] stage {stage}: done in {time.perf_counter() - started:.1f} s -> "

@@ -1,7 +1,9 @@
 """Execute the teaching lab, ``notebooks/12_simulation.ipynb``, for one study.
 
-``make simulate STUDY=x`` (``python -m burnout simulate x --lab``) executes the notebook with
-papermill on the project's kernel into ``reports/<study>/simulation/12_simulation.ipynb``. The
+``make simulate STUDY=x`` (``python -m burnout simulate x --lab``) executes the notebook with the
+pipeline's runner (:func:`burnout.pipeline.runner.run_notebook`: the project's kernel, the
+dependency audit against :func:`lab_files`, a failed notebook kept in
+``reports/<study>/failed/``) into ``reports/<study>/simulation/12_simulation.ipynb``. The
 lab is not a stage of ``make all``: its outputs (that notebook, ``reports/<study>/simulation.csv``
 and ``figures/<study>/simulation_power.*``) are git-ignored, so the rebuild check never compares
 them, and they sit outside ``reports/<study>/*.ipynb``, which nbval re-executes.
@@ -9,16 +11,15 @@ them, and they sit outside ``reports/<study>/*.ipynb``, which nbval re-executes.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from burnout.core.errors import StageError
-from burnout.core.io import write_text
-from burnout.core.paths import NOTEBOOKS_DIR, ROOT, study_paths
+from burnout.core.catalog import matches, template
+from burnout.core.paths import ROOT, study_paths
 from burnout.data.study import load_study
+from burnout.simulate.lab import simulation_path
 
-__all__ = ["LAB_NOTEBOOK", "lab_notebook_path", "run_lab_notebook"]
+__all__ = ["LAB_NOTEBOOK", "lab_notebook_path", "lab_files", "lab_undeclared", "lab_parameters"]
 
 LAB_NOTEBOOK = "12_simulation"  # notebooks/12_simulation.ipynb
 
@@ -34,48 +35,39 @@ def lab_notebook_path(study: str) -> Path:
     return study_paths(study).reports / "simulation" / f"{LAB_NOTEBOOK}.ipynb"
 
 
-def run_lab_notebook(study: str, reps: int, seed: int,
-                     strip: Callable | None = None, **options) -> Path:
-    """Execute the lab for ``study``; return the executed notebook's path.
+def lab_files(study: str) -> tuple[list[str], list[str]]:
+    """Root-relative glob patterns of the files the lab reads and writes (for the audit).
 
-    Parameters
-    ----------
-    study : str
-        A built study.
-    reps, seed : int
-        Replicates per cell of the grid, and the seed.
-    strip : callable, optional
-        ``strip(notebook, study, name)`` removes run-dependent metadata (the pipeline's
-        :func:`burnout.pipeline.runner.strip_volatile_metadata`, passed by the command line).
-    **options
-        ``dropout``, ``engine``, ``workers``, ``scheduler`` (papermill parameters).
-
-    Raises
-    ------
-    DataError
-        An unknown study.
-    StageError
-        A cell of the notebook failed.
+    Examples
+    --------
+    >>> reads, writes = lab_files("pilot")
+    >>> reads[0], writes[-1]
+    ('data/raw/pilot/study.yaml', 'reports/pilot/simulation/12_simulation.ipynb')
     """
-    import nbformat
-    import papermill
+    reads = [template("study_file", study), template("params", study),
+             template("analysis", study), template("analysis_long", study),
+             template("participants", study), template("binary_outcomes", study)]
+    writes = [template("figure", study, "simulation_power.*"),
+              simulation_path(study).relative_to(ROOT).as_posix(),
+              lab_notebook_path(study).relative_to(ROOT).as_posix()]
+    return reads, writes
 
+
+def lab_undeclared(study: str) -> Callable[[set[str], set[str]], list[str]]:
+    """``undeclared(reads, writes)``: the files the lab opened without declaring them."""
+    reads, writes = lab_files(study)
+
+    def check(read: set[str], written: set[str]) -> list[str]:
+        found = [f"the simulation lab read {name}, which it does not declare (declare it in "
+                 "src/burnout/simulate/notebook.py)"
+                 for name in sorted(read) if not matches(name, reads + writes)]
+        return found + [f"the simulation lab wrote {name}, which it does not declare"
+                        for name in sorted(written) if not matches(name, writes)]
+    return check
+
+
+def lab_parameters(study: str, reps: int, seed: int, **options) -> dict:
+    """The papermill parameters of the lab (``dropout``, ``engine``, ``workers``,
+    ``scheduler`` among ``options``); the study must exist."""
     load_study(study)
-    parameters = {"study": study, "reps": int(reps), "seed": int(seed), **options}
-    target = lab_notebook_path(study)
-    with tempfile.TemporaryDirectory(prefix="burnout-simulate-") as scratch:
-        executed = Path(scratch) / f"{LAB_NOTEBOOK}.ipynb"
-        try:
-            papermill.execute_notebook(str(NOTEBOOKS_DIR / f"{LAB_NOTEBOOK}.ipynb"),
-                                       str(executed), parameters=parameters,
-                                       kernel_name="burnout", cwd=str(ROOT),
-                                       progress_bar=False)
-        except papermill.PapermillExecutionError as error:
-            raise StageError(f"[{study}] the simulation lab failed in notebooks/"
-                             f"{LAB_NOTEBOOK}.ipynb: {error.ename}: {error.evalue}") from None
-        notebook = nbformat.read(executed, as_version=4)
-    if strip is not None:
-        strip(notebook, study, LAB_NOTEBOOK)
-        notebook.metadata["papermill"]["output_path"] = target.relative_to(ROOT).as_posix()
-    write_text(nbformat.writes(notebook) + "\n", target)
-    return target
+    return {"study": study, "reps": int(reps), "seed": int(seed), **options}
