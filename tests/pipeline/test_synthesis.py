@@ -45,7 +45,7 @@ def test_the_audit_names_an_undeclared_read_and_write():
     assert check({"data/processed/a/unadjusted_effect_sizes.csv"}, set()) == []
     found = check({"data/processed/a/analysis.csv"}, {"figures/a/forest.png"})
     assert len(found) == 2 and "read data/processed/a/analysis.csv" in found[0]
-    assert "wrote figures/a/forest.png" in found[1]
+    assert "wrote figures/a/forest.png" in found[1] and "pipeline/synthesis.py" in found[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,14 @@ stage really opened with the declared templates. No file name is typed anywhere 
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from burnout.core.paths import ROOT
 
-__all__ = ["CATALOG", "Entry", "StudyFiles", "study_files", "template", "matches"]
+__all__ = ["CATALOG", "Entry", "StudyFiles", "study_files", "template", "matches",
+           "undeclared_files"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,27 @@ def matches(relative_path: str, patterns) -> bool:
     True
     """
     return any(fnmatch.fnmatchcase(relative_path, pattern) for pattern in patterns)
+
+
+def undeclared_files(who: str, where: str, reads: list[str],
+                     writes: list[str]) -> Callable[[set[str], set[str]], list[str]]:
+    """``check(read, written)``: a sentence per file opened outside the declared patterns.
+
+    ``who`` names the run (``the synthesis``), ``where`` the module that declares its files.
+
+    Examples
+    --------
+    >>> check = undeclared_files("the lab", "lab.py", ["data/*.csv"], ["out/*"])
+    >>> check({"data/a.csv", "params/x.yaml"}, {"out/b.png", "tmp.txt"})
+    ['the lab read params/x.yaml, which it does not declare (declare it in lab.py)', \
+'the lab wrote tmp.txt, which it does not declare (declare it in lab.py)']
+    """
+    def check(read: set[str], written: set[str]) -> list[str]:
+        return ([f"{who} read {name}, which it does not declare (declare it in {where})"
+                 for name in sorted(read) if not matches(name, reads + writes)]
+                + [f"{who} wrote {name}, which it does not declare (declare it in {where})"
+                   for name in sorted(written) if not matches(name, writes)])
+    return check
 
 
 @dataclass(frozen=True)

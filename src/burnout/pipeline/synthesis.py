@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from burnout.core.catalog import matches, study_files, template
+from burnout.core.catalog import study_files, template, undeclared_files
 from burnout.data.study import list_studies
 from burnout.pipeline.runner import run_notebook
 
@@ -49,15 +49,8 @@ def synthesis_writes() -> list[str]:
 
 
 def _undeclared(studies: list[str]) -> Callable[[set[str], set[str]], list[str]]:
-    reads, writes = synthesis_reads(studies), synthesis_writes()
-
-    def check(read: set[str], written: set[str]) -> list[str]:
-        found = [f"the synthesis read {name}, which it does not declare (declare it in "
-                 "src/burnout/pipeline/synthesis.py)"
-                 for name in sorted(read) if not matches(name, reads + writes)]
-        return found + [f"the synthesis wrote {name}, which it does not declare"
-                        for name in sorted(written) if not matches(name, writes)]
-    return check
+    return undeclared_files("the synthesis", "src/burnout/pipeline/synthesis.py",
+                            synthesis_reads(studies), synthesis_writes())
 
 
 def run_synthesis(log: Callable[[str], None] | None = None) -> Path:

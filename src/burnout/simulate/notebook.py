@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from burnout.core.catalog import matches, template
+from burnout.core.catalog import template, undeclared_files
 from burnout.core.paths import ROOT, study_paths
 from burnout.data.study import load_study
 from burnout.simulate.lab import simulation_path
@@ -55,15 +55,8 @@ def lab_files(study: str) -> tuple[list[str], list[str]]:
 
 def lab_undeclared(study: str) -> Callable[[set[str], set[str]], list[str]]:
     """``undeclared(reads, writes)``: the files the lab opened without declaring them."""
-    reads, writes = lab_files(study)
-
-    def check(read: set[str], written: set[str]) -> list[str]:
-        found = [f"the simulation lab read {name}, which it does not declare (declare it in "
-                 "src/burnout/simulate/notebook.py)"
-                 for name in sorted(read) if not matches(name, reads + writes)]
-        return found + [f"the simulation lab wrote {name}, which it does not declare"
-                        for name in sorted(written) if not matches(name, writes)]
-    return check
+    return undeclared_files("the simulation lab", "src/burnout/simulate/notebook.py",
+                            *lab_files(study))
 
 
 def lab_parameters(study: str, reps: int, seed: int, **options) -> dict:
