@@ -103,8 +103,11 @@ unit: $(VENV_STAMP) ## pytest: unit, doctest, property, bad-input and end-to-end
 doctest: $(VENV_STAMP) ## the docstring examples of src/burnout
 	$(VENV)/bin/pytest -q --doctest-modules src/burnout
 
+# One worker: nbval starts its kernels on TCP ports that jupyter_client picks by binding port 0
+# and releasing it, so two kernels started at once by two workers can draw the same port and one
+# dies before it replies ("Kernel died before replying to kernel_info", seen once in CI).
 nbval: $(VENV_STAMP) ## re-execute the committed executed notebooks and compare their outputs
-	$(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env \
+	$(VENV)/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  $(foreach s,$(STUDIES),reports/$(s)/*.ipynb) $(if $(EVERY_STUDY),reports/synthesis/*.ipynb)
 
