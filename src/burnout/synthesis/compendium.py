@@ -148,8 +148,9 @@ def pool(effects: pd.DataFrame, outcome: str, method: str = "REML",
         return (f"{len(chosen)} between-group estimate(s) of '{outcome}': a meta-analysis needs "
                 "at least two")
     try:
-        return meta_analysis(chosen.rename(columns={"label": "study_label"}).assign(
-            study=chosen["label"]), method=method, hartung_knapp=hartung_knapp,
-            moderators=moderators, outcome=outcome, measure="SMD")
+        # The weights are named by the plotted label, not the bare study name.
+        return meta_analysis(chosen.assign(study=chosen["label"]), method=method,
+                             hartung_knapp=hartung_knapp, moderators=moderators,
+                             outcome=outcome, measure="SMD")
     except DataError as error:
         return str(error)
