@@ -120,8 +120,8 @@ check-deps: $(VENV_STAMP) ## run every stage in a clean copy; fail on a file a s
 report: $(VENV_STAMP) ## render the executed notebooks as HTML (reports/<study>/html/index.html)
 	$(RUN) report $(STUDIES)
 
-bench: $(VENV_STAMP) ## print the performance budgets as measured on this machine
-	$(PY) tests/benchmark.py
+bench: $(VENV_STAMP) ## print the performance budgets as measured on this machine (ONLY=simulation: one part)
+	$(PY) tests/benchmark.py $(if $(ONLY),--only $(ONLY))
 
 validate-r: ## re-run the R scripts that produce the reference values (needs Rscript)
 	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-epitools r-cran-lme4 r-cran-psych r-cran-jsonlite r-cran-sandwich r-cran-lmtest r-cran-metafor"; exit 1; }

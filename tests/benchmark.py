@@ -414,6 +414,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and the first study only (a smoke run)")
+    parser.add_argument("--only", choices=["rank_sum", "mixed_model", "pipeline", "simulation"],
+                        help="one part of the benchmark")
     parser.add_argument("--floor", metavar="STUDY", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:  # the one-process floor, run by pipeline_rows inside the scratch copy
@@ -425,10 +427,13 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="burnout-bench-") as name:
         scratch = Path(name)
-        rows = rank_sum_rows(rank_sizes, scratch)
-        rows += mixed_model_rows(mixed_sizes, scratch)
-        rows += pipeline_rows(studies[:1] if args.quick else studies, scratch)
-        rows += simulation_rows(100 if args.quick else 1_000)
+        parts = {"rank_sum": lambda: rank_sum_rows(rank_sizes, scratch),
+                 "mixed_model": lambda: mixed_model_rows(mixed_sizes, scratch),
+                 "pipeline": lambda: pipeline_rows(studies[:1] if args.quick else studies,
+                                                   scratch),
+                 "simulation": lambda: simulation_rows(100 if args.quick else 1_000)}
+        rows = [row for part, measure in parts.items() if args.only in (None, part)
+                for row in measure()]
     table = markdown(rows)
     header = (f"Benchmark{' (--quick)' if args.quick else ''}, {time.strftime('%Y-%m-%d %H:%M')}"
               f", {os.cpu_count()} CPUs, {time.perf_counter() - started:.0f} s in all. Times: "

@@ -431,3 +431,27 @@ def test_unestimable_models_and_bad_options_raise():
         mixed_model(moved, "ee", site_intercept=True)
     with pytest.raises(DataError, match="confidence must be strictly between 0 and 1"):
         mixed_model(LONG, "ee", confidence=95)
+
+
+def test_sufficient_statistics_do_not_depend_on_the_memory_layout():
+    # Column sums are numpy pairwise sums of contiguous columns whatever the caller's layout
+    # (a row-major design would be summed row by row, in another order of additions).
+    from burnout.stats._reml import sufficient_statistics
+
+    rng = np.random.default_rng(4)
+    design = np.column_stack([np.ones(301), rng.integers(0, 2, 301), rng.normal(25, 3, 301)])
+    response, codes = rng.normal(20, 7, 301), np.repeat(np.arange(151), 2)[:301]
+    row_major = sufficient_statistics(np.ascontiguousarray(design), response, codes)
+    column_major = sufficient_statistics(np.asfortranarray(design), response, codes)
+    assert repr(row_major) == repr(column_major)
+
+
+def test_intermediate_waves_are_left_out_and_a_bad_score_names_its_row():
+    data = LONG.copy()
+    data["ee"] = data["ee"].astype(object)
+    extra = data.iloc[[0]].assign(time="wave_2", ee="not asked")
+    with_wave = pd.concat([extra, data], ignore_index=True)
+    pd.testing.assert_frame_equal(mixed_model(with_wave, "ee"), mixed_model(data, "ee"))
+    with_wave.loc[5, "ee"] = "high"  # spreadsheet row 7: the header is row 1
+    with pytest.raises(DataError, match=r"row 7, column 'ee': value 'high' is not a number"):
+        mixed_model(with_wave, "ee")

@@ -86,8 +86,11 @@ def numeric_column(frame, column: str, where: str):
     import numpy as np
     import pandas as pd
 
-    numbers = pd.to_numeric(frame[column], errors="coerce")
-    bad = frame[column].notna() & numbers.isna()
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values):
+        return values  # already numbers (what pd.to_numeric would return)
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & numbers.isna()
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"{where}: row {position + 2}, column '{column}': value "

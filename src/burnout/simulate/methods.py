@@ -51,36 +51,38 @@ ON_EFFECT_SCALE = frozenset({"rank_sum", "ols_change", "ols_change_hc3", "mixed_
 _FAILURES = (DataError, ValueError, ZeroDivisionError, np.linalg.LinAlgError)
 
 
-def _values(result: pd.DataFrame) -> tuple[float, float, float, float]:
-    row = result.iloc[0]
+def _values(row: dict) -> tuple[float, float, float, float]:
     return (float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]),
             float(row["p"]))
 
 
+# Each fit calls the pipeline's procedure through its ``row``: the same computation, returned as
+# the dict of its one result row rather than a one-row DataFrame (see
+# :func:`burnout.core.results.tidy_result`), whose packaging cost more than some fits.
 def _rank_sum(model, wide, long, outcome):
     change = wide[f"{outcome}_change"].to_numpy(dtype=float)
     exposed = (wide["group"] == model.groups[0]).to_numpy()
-    return rank_sum_test(change[exposed], change[~exposed])
+    return rank_sum_test.row(change[exposed], change[~exposed])
 
 
 def _ols(robust):
     def fit(model, wide, long, outcome):
-        return adjusted_difference(wide, f"{outcome}_change", covariates=list(model.covariates),
-                                   robust=robust)
+        return adjusted_difference.row(wide, f"{outcome}_change",
+                                       covariates=list(model.covariates), robust=robust)
     return fit
 
 
 def _mixed(grouped):
     def fit(model, wide, long, outcome):
-        return mixed_model(long, outcome, group="group" if grouped else None,
-                           covariates=list(model.mixed_covariates))
+        return mixed_model.row(long, outcome, group="group" if grouped else None,
+                               covariates=list(model.mixed_covariates))
     return fit
 
 
 def _paired(test):
     def fit(model, wide, long, outcome):
-        return test(wide[f"{outcome}_pre"].to_numpy(dtype=float),
-                    wide[f"{outcome}_post"].to_numpy(dtype=float))
+        return test.row(wide[f"{outcome}_pre"].to_numpy(dtype=float),
+                        wide[f"{outcome}_post"].to_numpy(dtype=float))
     return fit
 
 
@@ -90,7 +92,7 @@ def _risk_ratio(model, wide, long, flag):
     for label in model.groups:
         observed = values[(wide["group"] == label).to_numpy() & ~np.isnan(values)]
         counts += [int(observed.sum()), len(observed)]
-    return risk_ratio(*counts)
+    return risk_ratio.row(*counts)
 
 
 # Analysis -> (fit of one outcome, whether it analyses the yes/no flags instead of the scores).

@@ -350,6 +350,7 @@ def draw(model: StudyModel, effect: float, rng: np.random.Generator
     total = len(wide)
     wide.insert(0, SUBJECT, [f"R{index:05d}" for index in range(1, total + 1)])
     missing = rng.random(total) < model.dropout
+    scores = {}  # added to the table at once: one insertion per column cost more than the draw
     for outcome in model.outcomes:
         noise = rng.standard_normal((2, total))
         rho = outcome.correlation
@@ -358,11 +359,12 @@ def draw(model: StudyModel, effect: float, rng: np.random.Generator
                 + outcome.sd_post * (rho * noise[0] + math.sqrt(max(1 - rho**2, 0)) * noise[1]))
         pre, post = _rounded(pre, outcome), _rounded(post, outcome)
         post[missing] = np.nan
-        wide[f"{outcome.name}_pre"], wide[f"{outcome.name}_post"] = pre, post
-        wide[f"{outcome.name}_change"] = post - pre
+        scores[f"{outcome.name}_pre"], scores[f"{outcome.name}_post"] = pre, post
+        scores[f"{outcome.name}_change"] = post - pre
         for flag, operator, cut_off in outcome.flags:
-            wide[f"{flag}_pre"] = _flag(pre, operator, cut_off)
-            wide[f"{flag}_post"] = _flag(post, operator, cut_off)
+            scores[f"{flag}_pre"] = _flag(pre, operator, cut_off)
+            scores[f"{flag}_post"] = _flag(post, operator, cut_off)
+    wide = pd.concat([wide, pd.DataFrame(scores, index=wide.index)], axis=1)
     return wide, _long_form(wide, model)
 
 
@@ -372,9 +374,7 @@ def _long_form(wide: pd.DataFrame, model: StudyModel) -> pd.DataFrame:
             if not column.endswith(("_pre", "_post", "_change"))]
     times = []
     for time in ("pre", "post"):
-        part = wide[keys].copy()
-        part["time"] = time
-        for outcome in model.outcomes:
-            part[outcome.name] = wide[f"{outcome.name}_{time}"].to_numpy()
-        times.append(part)
+        scores = {"time": time} | {outcome.name: wide[f"{outcome.name}_{time}"].to_numpy()
+                                   for outcome in model.outcomes}
+        times.append(pd.concat([wide[keys], pd.DataFrame(scores, index=wide.index)], axis=1))
     return pd.concat(times, ignore_index=True)

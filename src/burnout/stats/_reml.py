@@ -28,7 +28,8 @@ def _cholesky(matrix: list[list[float]], tolerance: float = 0.0) -> list[list[fl
     lower = [[0.0] * size for _ in range(size)]
     for i in range(size):
         for j in range(i + 1):
-            value = math.fsum([matrix[i][j], *(-lower[i][k] * lower[j][k] for k in range(j))])
+            row_i, row_j = lower[i], lower[j]
+            value = math.fsum([matrix[i][j], *[-row_i[k] * row_j[k] for k in range(j)]])
             if i > j:
                 lower[i][j] = value / lower[j][j]
             elif value > tolerance * matrix[i][i] and value > 0:
@@ -44,7 +45,7 @@ def _lower_inverse(lower: list[list[float]]) -> list[list[float]]:
     inverse = [[0.0] * size for _ in range(size)]
     for column in range(size):
         for i in range(column, size):
-            known = math.fsum(-lower[i][k] * inverse[k][column] for k in range(column, i))
+            known = math.fsum([-lower[i][k] * inverse[k][column] for k in range(column, i)])
             inverse[i][column] = ((1.0 if i == column else 0.0) + known) / lower[i][i]
     return inverse
 
@@ -52,7 +53,9 @@ def _lower_inverse(lower: list[list[float]]) -> list[list[float]]:
 def sufficient_statistics(design: np.ndarray, response: np.ndarray, codes: np.ndarray) -> dict:
     """W and, per subject size k, (k, number of subjects, B_k) of [X y] (Notes of
     :func:`mixed_model`), its columns but the intercept centred and scaled by powers of two."""
-    columns = np.column_stack([design, response])
+    # Column-major, whatever the caller's layout: each column sum below is then numpy's
+    # pairwise sum of one contiguous array, a fixed order of additions.
+    columns = np.asfortranarray(np.column_stack([design, response]), dtype=float)
     columns[:, 1:] -= columns[:, 1:].sum(axis=0) / len(columns)
     mean_squares = [float(np.sum(column * column)) / len(column) for column in columns.T]
     scales = np.array([2.0 ** round(0.5 * math.log2(square)) if square > 0 and index else 1.0
@@ -81,16 +84,23 @@ def profile(data: dict, ratio: float, tolerance: float = 0.0) -> dict:
     # (weight w_k = 1 / (1 + k g), subject size k, number of subjects, B_k) per size class
     classes = [(1.0 / (1.0 + size * ratio), size, count, between)
                for size, count, between in data["classes"]]
-    gram = [[math.fsum([data["within"][i][j], *(w * b[i][j] for w, _, _, b in classes)])
-             for j in range(width)] for i in range(width)]
+    # M(g) and M'(g), exactly symmetric (their inputs are): each entry is computed once.
+    weighted = [(w, b) for w, _, _, b in classes]
+    derivative = [(k * w * w, b) for w, k, _, b in classes]
+    gram, slope = [[0.0] * width for _ in range(width)], [[0.0] * width for _ in range(width)]
+    for i, within in enumerate(data["within"]):
+        for j in range(i + 1):
+            gram[i][j] = gram[j][i] = math.fsum([within[j], *[w * b[i][j] for w, b in weighted]])
+            slope[i][j] = slope[j][i] = -math.fsum([c * b[i][j] for c, b in derivative])
     lower = _cholesky(gram, tolerance)
     residual = lower[p][p] ** 2
     inverse = _lower_inverse([row[:p] for row in lower[:p]])
     fixed = [math.fsum(inverse[k][i] * lower[p][k] for k in range(i, p)) for i in range(p)]
-    covariance = [[math.fsum(inverse[k][i] * inverse[k][j] for k in range(max(i, j), p))
-                   for j in range(p)] for i in range(p)]
-    slope = [[-math.fsum(k * w * w * b[i][j] for w, k, _, b in classes)
-              for j in range(width)] for i in range(width)]
+    covariance = [[0.0] * p for _ in range(p)]
+    for i in range(p):
+        for j in range(i + 1):
+            covariance[i][j] = covariance[j][i] = math.fsum(
+                [inverse[k][i] * inverse[k][j] for k in range(i, p)])
     direction = [-b for b in fixed] + [1.0]
     terms = (math.fsum(count * k * w for w, k, count, _ in classes),
              math.fsum(covariance[i][j] * slope[j][i] for i in range(p) for j in range(p)),

@@ -15,17 +15,20 @@ Notes). A nested site intercept (``site_intercept=True``) adds a second ratio an
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+
+# special.ndtr / ndtri are what stats.norm's cdf / ppf compute, without its overhead.
+from scipy import special
 from statsmodels.regression.mixed_linear_model import MixedLMParams, VCSpec
 
-from burnout.core.errors import DataError, numeric_column, require_columns
-from burnout.core.results import result_frame
+from burnout.core.errors import DataError, require_columns
+from burnout.core.results import tidy_result
 from burnout.stats._reml import PIVOT_RTOL, optimum, profile, sufficient_statistics
 
 __all__ = ["mixed_model", "mixed_model_table"]
@@ -40,10 +43,37 @@ def _fail(message: str) -> None:
     raise DataError(f"mixed_model: {message}")
 
 
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``values`` as text (-1 for a missing value) and the text of each code.
+
+    Values are compared as text (``str``), so ``1`` and ``"1"`` are one value. Only the
+    distinct values are converted: the simulation lab fits this model tens of thousands of
+    times, and per-row string conversion dominated a fit.
+    """
+    codes, uniques = pd.factorize(values)
+    text = np.array([str(value) for value in uniques], dtype=object)
+    merged, labels = pd.factorize(text, sort=True)
+    return np.append(merged, -1)[codes], np.asarray(labels, dtype=object)
+
+
+def _checked_levels(codes: np.ndarray, labels: np.ndarray, rows: np.ndarray, column: str,
+                    allowed: Sequence[str]) -> None:
+    present = labels[np.unique(codes[rows & (codes >= 0)])]
+    unknown = sorted(set(present) - set(allowed))
+    if unknown:
+        _fail(f"column '{column}' holds {unknown}; rule: values must be one of "
+              f"{list(allowed)}")
+
+
 def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: list[str],
-              labels: tuple) -> tuple[pd.DataFrame, int]:
-    """Check columns and values; return complete rows, sorted by subject and time, and the
-    number of rows dropped for a missing value. ``columns`` maps roles to column names."""
+              labels: tuple) -> dict:
+    """Check columns and values; return the analysed rows, sorted by subject and time.
+
+    The result holds ``rows`` (positions in ``long_data``), the subject ``codes`` (0, 1, ...
+    in sorted order of the subject's text), ``post`` and ``intervention`` (0/1; None for one
+    group), the ``response`` and ``n_dropped``, the rows dropped for a missing value.
+    ``columns`` maps roles to column names.
+    """
     exposed, unexposed, time_levels = labels
     group, time, subject = columns["group"], columns["time"], columns["subject"]
     used = [outcome, *([group] if group else []), time, subject] + (
@@ -54,82 +84,103 @@ def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: 
     if clash:
         _fail(f"covariate(s) {clash} already in the model {used + list(_RESERVED[:4])}; rule: "
               "each column enters the model once, under a name of its own")
-    frame = long_data[used + covariates].copy()
+    text = {column: _text_codes(long_data[column]) for column in (group, time, subject)
+            if column}
     # Intermediate waves (time codes wave_2, wave_3, ... of the study file) are not in the model.
-    frame = frame.loc[~frame[time].astype(str).str.fullmatch(r"wave_\d+")]
+    wave = np.array([re.fullmatch(r"wave_\d+", label) is not None
+                     for label in text[time][1]] + [False])
+    kept = ~wave[text[time][0]]
     checks = [(time, time_levels)] + ([(group, (exposed, unexposed))] if group else [])
     for column, allowed in checks:
-        unknown = sorted(set(frame[column].dropna().astype(str).unique()) - set(allowed))
-        if unknown:
-            _fail(f"column '{column}' holds {unknown}; rule: values must be one of "
-                  f"{list(allowed)}")
-    frame[outcome] = numeric_column(frame, outcome, "mixed_model")
-    complete = frame.dropna()
-    n_dropped = int(len(frame) - len(complete))
-    text = {column: complete[column].astype(str).to_numpy()
-            for column in (group, time, subject) if column}
+        _checked_levels(*text[column], kept, column, allowed)
+    response = _numbers(long_data[outcome], outcome, kept)
+    complete = kept & ~np.isnan(response)
+    for column in used[1:] + covariates:
+        complete &= long_data[column].notna().to_numpy()
     for column, levels in checks:
-        absent = [level for level in levels if level not in set(pd.unique(text[column]))]
+        codes, names = text[column]
+        present = set(names[np.unique(codes[complete])])
+        absent = [level for level in levels if level not in present]
         if absent:
             _fail(f"outcome '{outcome}': no complete row with {column} {absent}; both levels "
                   "are needed")
+    rows = np.flatnonzero(complete)
     # Canonical row order (subject, time): no sum below depends on the order of the input.
-    codes, _ = pd.factorize(text[subject], sort=True)
-    post = text[time] == time_levels[1]
+    _, codes = np.unique(text[subject][0][rows], return_inverse=True)
+    post = (text[time][1] == time_levels[1])[text[time][0][rows]]
     order = np.lexsort((post, codes))
-    codes, post = codes[order], post[order]
+    rows, codes, post = rows[order], codes[order], post[order]
     twice = np.flatnonzero((codes[1:] == codes[:-1]) & (post[1:] == post[:-1]))
     if len(twice):
-        duplicate = complete.iloc[order[twice[0]]]
+        duplicate = long_data.iloc[rows[twice[0]]]
         _fail(f"subject {duplicate[subject]!r} has two rows at {time} {duplicate[time]!r}; "
               "rule: one row per subject and time")
-    complete = complete.iloc[order].reset_index(drop=True)
-    complete["_subject"] = codes
-    complete["_post"] = post.astype(float)
-    if not group:
-        return complete, n_dropped
-    return complete.assign(_intervention=(text[group][order] == exposed).astype(float)), n_dropped
+    intervention = ((text[group][1] == exposed)[text[group][0][rows]].astype(float)
+                    if group else None)
+    return {"rows": rows, "codes": codes, "post": post.astype(float),
+            "intervention": intervention, "response": response[rows],
+            "n_dropped": int(kept.sum() - len(rows))}
 
 
-def _design(frame: pd.DataFrame, outcome: str, covariates: list[str]) -> pd.DataFrame:
-    """Fixed-effect design: intercept, group, time, their product, then the covariates; a
-    single group (no ``_intervention`` column) has the intercept and time only."""
-    design = pd.DataFrame({"(Intercept)": 1.0}, index=frame.index)
-    if "_intervention" in frame:
-        design["intervention"] = frame["_intervention"]
-    design["post"] = frame["_post"]
-    if "_intervention" in frame:
-        design[INTERACTION_TERM] = design["intervention"] * design["post"]
+def _numbers(values: pd.Series, outcome: str, kept: np.ndarray) -> np.ndarray:
+    """The scores as floats; a kept value that is not a number raises :class:`DataError`
+    naming its spreadsheet row (header is row 1)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(kept & values.notna().to_numpy() & np.isnan(numbers))
+    if len(bad):
+        _fail(f"row {bad[0] + 2}, column '{outcome}': value {values.iloc[bad[0]]!r} is not a "
+              "number")
+    return numbers
+
+
+def _design(long_data: pd.DataFrame, prepared: dict, outcome: str,
+            covariates: list[str]) -> tuple[list[str], np.ndarray]:
+    """Fixed-effect design (names, matrix): intercept, group, time, their product, then the
+    covariates; a single group (no ``intervention``) has the intercept and time only."""
+    rows, post, intervention = prepared["rows"], prepared["post"], prepared["intervention"]
+    names, columns = ["(Intercept)"], [np.ones(len(rows))]
+    if intervention is not None:
+        names, columns = names + ["intervention"], columns + [intervention]
+    names, columns = names + ["post"], columns + [post]
+    if intervention is not None:
+        names, columns = names + [INTERACTION_TERM], columns + [intervention * post]
     for covariate in covariates:
-        values = frame[covariate]
-        categorical = (not pd.api.types.is_numeric_dtype(values)
-                       or pd.api.types.is_bool_dtype(values))
-        values = values.astype(str).to_numpy() if categorical else values.to_numpy(float)
-        levels = sorted(pd.unique(values)) if categorical else sorted({values.min(), values.max()})
+        series = long_data[covariate]
+        categorical = (not pd.api.types.is_numeric_dtype(series)
+                       or pd.api.types.is_bool_dtype(series))
+        values = (series.to_numpy()[rows].astype(str) if categorical
+                  else series.to_numpy(dtype=float, na_value=np.nan)[rows])
+        levels = sorted(set(values.tolist())) if categorical else sorted({values.min(),
+                                                                          values.max()})
         if len(levels) < 2:
             _fail(f"covariate '{covariate}' has a single value {levels} among the "
-                  f"{len(frame)} analysed rows of outcome '{outcome}'; rule: a covariate "
+                  f"{len(rows)} analysed rows of outcome '{outcome}'; rule: a covariate "
                   "must vary (drop it from the covariates parameter)")
         for level in levels[1:] if categorical else ():
-            design[f"{covariate}[T.{level}]"] = (values == level).astype(float)
+            names.append(f"{covariate}[T.{level}]")
+            columns.append((values == level).astype(float))
         if not categorical:
-            design[covariate] = values
-    return design
+            names.append(covariate)
+            columns.append(values)
+    return names, np.column_stack(columns)
 
 
-def _checked_sufficient(frame: pd.DataFrame, design: pd.DataFrame, outcome: str) -> dict:
+def _checked_sufficient(prepared: dict, names: list[str], design: np.ndarray,
+                        outcome: str) -> dict:
     """:func:`sufficient_statistics` of the analysed rows, once the model is known estimable."""
-    if frame["_subject"].is_unique:
+    codes = prepared["codes"]
+    if not np.any(codes[1:] == codes[:-1]):  # sorted by subject: a repeat is adjacent
         _fail(f"outcome '{outcome}': no subject has scores at both times; rule: the subject "
               "variance needs repeated measurements")
-    data = sufficient_statistics(design.to_numpy(dtype=float), frame[outcome].to_numpy(dtype=float),
-                       frame["_subject"].to_numpy())
+    data = sufficient_statistics(design, prepared["response"], codes)
     try:
         profile(data, 0.0, PIVOT_RTOL)
     except np.linalg.LinAlgError as error:
-        column = (list(design.columns) + [outcome])[error.args[0]]
+        column = (names + [outcome])[error.args[0]]
         _fail(f"outcome '{outcome}': the design matrix is rank deficient (columns "
-              f"{list(design.columns)}); column '{column}' is collinear with the preceding "
+              f"{names}); column '{column}' is collinear with the preceding "
               "ones (or the outcome is fitted exactly)")
     return data
 
@@ -147,22 +198,24 @@ def _profiled_fit(data: dict, term: int) -> dict:
             "random_effects": "subject"}
 
 
-def _statsmodels_fit(frame: pd.DataFrame, design: pd.DataFrame, outcome: str, subject: str,
-                     site: str, term: int, ratio: float) -> dict:
+def _statsmodels_fit(long_data: pd.DataFrame, prepared: dict, design: np.ndarray,
+                     columns: dict, term: int, ratio: float) -> dict:
     """Site and nested subject intercepts: one Powell REML fit of ``statsmodels.MixedLM`` from
     the subject variance ratio ``ratio`` of the one-ratio fit and a site ratio a tenth of it."""
+    subject, site = columns["subject"], columns["site"]
+    frame = long_data.iloc[prepared["rows"]]
     sites = frame[site].astype(str).to_numpy()
     split = frame.groupby(subject)[site].nunique()
     if (split > 1).any():
         _fail(f"subject {split.idxmax()!r} appears at two values of column '{site}'; rule: "
               "subjects are nested in sites")
-    codes, labels = frame["_subject"].to_numpy(), sorted(set(sites))  # MixedLM sorts groups
+    codes, labels = prepared["codes"], sorted(set(sites))  # MixedLM sorts groups
     members = [np.unique(codes[sites == label]) for label in labels]
     indicators = VCSpec(["subject"], [[[str(code) for code in codes_] for codes_ in members]],
                         [[(codes[sites == label][:, None] == codes_[None, :]).astype(float)
                           for label, codes_ in zip(labels, members, strict=True)]])
-    model = sm.MixedLM(frame[outcome].to_numpy(dtype=float), design.to_numpy(dtype=float),
-                       groups=sites, exog_re=np.ones((len(frame), 1)), exog_vc=indicators)
+    model = sm.MixedLM(prepared["response"], design, groups=sites,
+                       exog_re=np.ones((len(frame), 1)), exog_vc=indicators)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = max(ratio, 0.01)  # subject ratio of the one-ratio fit, site ratio a tenth
@@ -181,6 +234,7 @@ def _statsmodels_fit(frame: pd.DataFrame, design: pd.DataFrame, outcome: str, su
             "random_effects": "site + subject"}
 
 
+@tidy_result
 def mixed_model(long_data: pd.DataFrame, outcome: str, group: str | None = "group",
                 time: str = "time", subject: str = "student_id", site_intercept: bool = False,
                 site: str = "site", confidence: float = 0.95, exposed: str = "intervention",
@@ -304,29 +358,29 @@ def mixed_model(long_data: pd.DataFrame, outcome: str, group: str | None = "grou
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     columns = {"group": group, "time": time, "subject": subject,
                "site": site if site_intercept else None}
-    frame, n_dropped = _prepared(long_data, outcome, columns, covariates,
-                                 (exposed, unexposed, tuple(time_levels)))
-    design = _design(frame, outcome, covariates)
-    data = _checked_sufficient(frame, design, outcome)
-    term = list(design.columns).index(INTERACTION_TERM if group else "post")
+    prepared = _prepared(long_data, outcome, columns, covariates,
+                         (exposed, unexposed, tuple(time_levels)))
+    names, design = _design(long_data, prepared, outcome, covariates)
+    data = _checked_sufficient(prepared, names, design, outcome)
+    term = names.index(INTERACTION_TERM if group else "post")
     fit = _profiled_fit(data, term)
     if site_intercept:
-        fit = _statsmodels_fit(frame, design, outcome, subject, site, term,
+        fit = _statsmodels_fit(long_data, prepared, design, columns, term,
                                fit["subject_variance"] / fit["residual_variance"])
     estimate, standard_error = fit.pop("estimate"), fit.pop("se")
-    z_value = float(stats.norm.ppf(0.5 * (1 + confidence)))
+    z_value = float(special.ndtri(0.5 * (1 + confidence)))
     statistic = estimate / standard_error
     extra = ("subject_variance", "site_variance", "residual_variance", "random_effects")
-    return result_frame([{
+    return {
         "outcome": outcome, "method": "mixed_model" if group else "mixed_model_time",
         "measure": MEASURE if group else "change (after minus before)", "estimate": estimate,
         "se": standard_error, "ci_low": estimate - z_value * standard_error,
         "ci_high": estimate + z_value * standard_error, "confidence": float(confidence),
-        "statistic": statistic, "p": float(2 * stats.norm.sf(abs(statistic))),
-        "n": int(frame["_subject"].nunique()), "n_observations": len(frame),
-        "n_dropped": n_dropped, **{name: fit[name] for name in extra},
+        "statistic": statistic, "p": float(2 * special.ndtr(-abs(statistic))),
+        "n": int(prepared["codes"][-1]) + 1, "n_observations": len(prepared["rows"]),
+        "n_dropped": prepared["n_dropped"], **{name: fit[name] for name in extra},
         "covariates": ", ".join(covariates),
-        **{name: fit[name] for name in ("fit", "converged", "convergence")}}])
+        **{name: fit[name] for name in ("fit", "converged", "convergence")}}
 
 
 def mixed_model_table(long_data: pd.DataFrame, outcomes: Sequence[str],

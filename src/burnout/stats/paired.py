@@ -25,10 +25,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+# special.ndtr / ndtri are what stats.norm's cdf / ppf compute, without its overhead.
+from scipy import special, stats
 
 from burnout.core.errors import DataError, numeric_column, require_columns
-from burnout.core.results import result_frame
+from burnout.core.results import tidy_result
 from burnout.stats.signed_rank import (
     as_numbers,
     checked_confidence,
@@ -41,6 +43,7 @@ __all__ = ["paired_t_test", "mcnemar_test", "paired_table"]
 _Values = Sequence[float] | np.ndarray | pd.Series
 
 
+@tidy_result
 def paired_t_test(before: _Values, after: _Values, confidence: float = 0.95, *,
                   outcome: str | None = None) -> pd.DataFrame:
     r"""Paired t-test of the mean change ``after - before``, as R's ``t.test(paired = TRUE)``.
@@ -121,7 +124,7 @@ def paired_t_test(before: _Values, after: _Values, confidence: float = 0.95, *,
     df = n - 1
     statistic = mean / se
     quantile = float(stats.t.ppf(1 - (1 - confidence) / 2, df))
-    return result_frame([{
+    return {
         "outcome": outcome,
         "method": "paired_t",
         "measure": "mean change",
@@ -136,7 +139,7 @@ def paired_t_test(before: _Values, after: _Values, confidence: float = 0.95, *,
         "n": int(n),
         "sd_change": sd,
         "cohen_dz": mean / sd,
-    }])
+    }
 
 
 # --- McNemar's test --------------------------------------------------------------------------
@@ -153,6 +156,7 @@ def _as_flags(values: np.ndarray, name: str, where: str) -> None:
                         "(no) or 1 (yes)")
 
 
+@tidy_result
 def mcnemar_test(before: _Values, after: _Values, correction: bool = True,
                  confidence: float = 0.95, *, outcome: str | None = None) -> pd.DataFrame:
     r"""McNemar's test of a yes/no flag before and after, as R's ``mcnemar.test``.
@@ -253,8 +257,8 @@ def mcnemar_test(before: _Values, after: _Values, correction: bool = True,
         statistic = (b - c) ** 2 / (b + c)
     estimate = (c - b) / n
     se = math.sqrt((b + c) - (b - c) ** 2 / n) / n
-    quantile = float(stats.norm.ppf(1 - (1 - confidence) / 2))
-    return result_frame([{
+    quantile = float(special.ndtri(1 - (1 - confidence) / 2))
+    return {
         "outcome": outcome,
         "method": "mcnemar",
         "measure": "difference in proportions (after minus before)",
@@ -271,7 +275,7 @@ def mcnemar_test(before: _Values, after: _Values, correction: bool = True,
         "c": c,
         "proportion_before": float(before_values.mean()),
         "proportion_after": float(after_values.mean()),
-    }])
+    }
 
 
 # --- several outcomes of a wide table ------------------------------------------------------

@@ -29,7 +29,7 @@ import statsmodels.api as sm
 from statsmodels.stats.outliers_influence import OLSInfluence
 
 from burnout.core.errors import DataError, numeric_column
-from burnout.core.results import result_frame
+from burnout.core.results import tidy_result
 
 __all__ = ["adjusted_difference", "adjusted_difference_table", "regression_diagnostics",
            "regression_diagnostics_table", "adjustment_sets"]
@@ -55,12 +55,31 @@ def _is_categorical(values: pd.Series) -> bool:
     return not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
 
 
+def _covariate_columns(series: pd.Series, keep: np.ndarray, covariate: str,
+                       outcome: str) -> dict[str, np.ndarray]:
+    """The design column(s) of one covariate over the analysed rows ``keep``."""
+    categorical = _is_categorical(series)
+    values = (series.to_numpy()[keep].astype(str) if categorical
+              else pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)[keep])
+    if len(np.unique(values)) < 2:
+        levels = sorted(set(series[keep].astype(str)))
+        raise DataError(f"adjusted_difference: covariate '{covariate}' has a single value "
+                        f"{levels} among the {int(keep.sum())} analysed rows of outcome "
+                        f"'{outcome}'; rule: a covariate must vary (drop it from the "
+                        "covariates parameter)")
+    if not categorical:
+        return {covariate: values}
+    return {f"{covariate}[T.{level}]": (values == level).astype(float)
+            for level in sorted(set(values.tolist()))[1:]}
+
+
 def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
             covariates: Sequence[str], exposed: str, unexposed: str
-            ) -> tuple[pd.Series, pd.DataFrame, int]:
-    """Build the response and design matrix of the model; return them and the rows dropped."""
-    # Built column by column in numpy and made a DataFrame once: the simulation lab fits this
-    # model tens of thousands of times, and pandas' per-column insertion dominated a fit.
+            ) -> tuple[np.ndarray, list[str], np.ndarray, pd.Index, int]:
+    """The model's response, design column names and matrix (column-major), the index labels
+    of the analysed rows and the number of rows dropped."""
+    # Plain numpy, each column read once: the simulation lab fits this model tens of thousands
+    # of times, and pandas' per-column access and insertion dominated a fit.
     if isinstance(covariates, str):
         covariates = [covariates]
     baseline = _baseline_column(outcome, baseline)
@@ -71,7 +90,8 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
                         f"{list(data.columns)})")
     if len(set(columns)) != len(columns):
         raise DataError(f"adjusted_difference: a column is used twice in the model {columns}")
-    group_text = data[group].to_numpy(dtype=object)
+    series = {column: data[column] for column in columns}
+    group_text = series[group].to_numpy(dtype=object)
     present = ~pd.isna(group_text)
     group_text = np.where(present, group_text, "").astype(str)
     unknown = sorted(set(group_text[present]) - {exposed, unexposed})
@@ -84,7 +104,7 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     for values in numeric.values():
         keep &= ~np.isnan(values)
     for covariate in covariates:
-        keep &= data[covariate].notna().to_numpy()
+        keep &= ~pd.isna(series[covariate].to_numpy())
     n_dropped = int(len(data) - keep.sum())
     if not keep.any():
         raise DataError(f"adjusted_difference: no row of outcome '{outcome}' is complete in "
@@ -98,21 +118,8 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     if baseline:
         design[baseline] = numeric[baseline][keep]
     for covariate in covariates:
-        values = data[covariate][keep]
-        text = values.astype(str).to_numpy()
-        levels = sorted(set(text))
-        if len(levels) < 2:
-            raise DataError(f"adjusted_difference: covariate '{covariate}' has a single value "
-                            f"{levels} among the {int(keep.sum())} analysed rows of outcome "
-                            f"'{outcome}'; rule: a covariate must vary (drop it from the "
-                            "covariates parameter)")
-        if _is_categorical(values):
-            for level in levels[1:]:
-                design[f"{covariate}[T.{level}]"] = (text == level).astype(float)
-        else:
-            design[covariate] = pd.to_numeric(values).to_numpy(dtype=float)
-    index = data.index[keep]
-    matrix = np.column_stack(list(design.values()))
+        design |= _covariate_columns(series[covariate], keep, covariate, outcome)
+    matrix = np.asfortranarray(np.column_stack(list(design.values())))
     if np.linalg.matrix_rank(matrix) < matrix.shape[1]:
         raise DataError(f"adjusted_difference: outcome '{outcome}': the design matrix is "
                         f"rank deficient (columns {list(design)}); a covariate is "
@@ -121,21 +128,23 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
         raise DataError(f"adjusted_difference: outcome '{outcome}': {len(matrix)} complete "
                         f"rows for {matrix.shape[1]} coefficients; rule: more rows than "
                         "coefficients are needed")
-    response = pd.Series(numeric[outcome][keep], index=index, name=outcome)
-    return response, pd.DataFrame(matrix, index=index, columns=list(design)), n_dropped
+    return numeric[outcome][keep], list(design), matrix, data.index[keep], n_dropped
 
 
-def _fit(response: pd.Series, design: pd.DataFrame, robust: str | None):
+def _fit(response: np.ndarray, design: np.ndarray, robust: str | None):
     """Fit OLS with classical or HC3 standard errors (t-based intervals in both)."""
     if robust not in _COVARIANCES:
         raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {robust!r}")
     covariance = _COVARIANCES[robust]
+    # Plain arrays: statsmodels' pandas wrapping of every result cost more than the fit itself
+    # on a study-sized table. Column-major, as pandas would hand the design over.
     model = sm.OLS(response, design)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(cov_type=covariance, use_t=True), covariance
 
 
+@tidy_result
 def adjusted_difference(data: pd.DataFrame, outcome: str, group: str = "group",
                         baseline: str | None = "auto", covariates: Sequence[str] = (),
                         robust: str | None = None, confidence: float = 0.95,
@@ -210,21 +219,22 @@ def adjusted_difference(data: pd.DataFrame, outcome: str, group: str = "group",
     if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
         raise DataError(f"adjusted_difference: confidence must be strictly between 0 and 1, "
                         f"got {confidence!r}")
-    response, design, n_dropped = _design(data, outcome, group, baseline, covariates,
-                                          exposed, unexposed)
+    response, names, design, _, n_dropped = _design(data, outcome, group, baseline,
+                                                    covariates, exposed, unexposed)
     results, covariance = _fit(response, design, robust)
-    interval = results.conf_int(alpha=1 - confidence).loc[GROUP_TERM]
-    exposed_rows = int(design[GROUP_TERM].sum())
-    return result_frame([{
+    term = names.index(GROUP_TERM)
+    interval = results.conf_int(alpha=1 - confidence)[term]
+    exposed_rows = int(design[:, term].sum())
+    return {
         "outcome": outcome, "method": "ols" if covariance == "nonrobust" else "ols_hc3",
-        "measure": "adjusted mean difference", "estimate": float(results.params[GROUP_TERM]),
-        "se": float(results.bse[GROUP_TERM]), "ci_low": float(interval.iloc[0]),
-        "ci_high": float(interval.iloc[1]), "confidence": float(confidence),
-        "statistic": float(results.tvalues[GROUP_TERM]), "df": float(results.df_resid),
-        "p": float(results.pvalues[GROUP_TERM]), "n": int(results.nobs),
+        "measure": "adjusted mean difference", "estimate": float(results.params[term]),
+        "se": float(results.bse[term]), "ci_low": float(interval[0]),
+        "ci_high": float(interval[1]), "confidence": float(confidence),
+        "statistic": float(results.tvalues[term]), "df": float(results.df_resid),
+        "p": float(results.pvalues[term]), "n": int(results.nobs),
         "n_intervention": exposed_rows, "n_control": int(results.nobs) - exposed_rows,
         "n_dropped": n_dropped, "covariance": covariance,
-        "covariates": ", ".join(covariates)}])
+        "covariates": ", ".join(covariates)}
 
 
 def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group",
@@ -262,8 +272,8 @@ def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group
     >>> list(table.columns[:4]), len(table)
     (['row', 'outcome', 'observed', 'fitted'], 8)
     """
-    response, design, _ = _design(data, outcome, group, baseline, covariates, exposed,
-                                  unexposed)
+    response, _, design, rows, _ = _design(data, outcome, group, baseline, covariates, exposed,
+                                           unexposed)
     results, _ = _fit(response, design, None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -273,9 +283,9 @@ def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group
         leverage = np.asarray(influence.hat_matrix_diag, dtype=float)
     n = len(response)
     return pd.DataFrame({
-        "row": response.index,
+        "row": rows,
         "outcome": outcome,
-        "observed": response.to_numpy(),
+        "observed": response,
         "fitted": np.asarray(results.fittedvalues, dtype=float),
         "residual": np.asarray(results.resid, dtype=float),
         "standardized_residual": standardized,

@@ -32,7 +32,7 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 
 from burnout.core.errors import DataError, require_columns
-from burnout.core.results import result_frame
+from burnout.core.results import result_frame, tidy_result
 
 __all__ = ["risk_ratio", "risk_ratio_table"]
 
@@ -67,6 +67,7 @@ def _katz_interval(exposed_events: float, exposed_total: float, unexposed_events
     return float(table.riskratio), float(low), float(high)
 
 
+@tidy_result
 def risk_ratio(exposed_events: int, exposed_total: int, unexposed_events: int,
                unexposed_total: int, confidence: float = 0.95,
                zero_correction: float = 0.0) -> pd.DataFrame:
@@ -157,11 +158,11 @@ def risk_ratio(exposed_events: int, exposed_total: int, unexposed_events: int,
                       "for the Haldane-Anscombe correction)")
     p_value = float(stats.fisher_exact([[a, n1 - a], [c, n0 - c]],
                                        alternative="two-sided").pvalue)
-    return result_frame([{
+    return {
         "method": "risk_ratio", "measure": "risk ratio", "estimate": estimate, "ci_low": low,
         "ci_high": high, "confidence": float(confidence), "p": p_value, "n": n1 + n0,
         "n_intervention": n1, "n_control": n0, "exposed_events": a, "exposed_risk": a / n1,
-        "unexposed_events": c, "unexposed_risk": c / n0, "note": note}])
+        "unexposed_events": c, "unexposed_risk": c / n0, "note": note}
 
 
 def risk_ratio_table(data: pd.DataFrame, outcomes: Sequence[str], group: str = "group",

@@ -30,10 +30,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+# special.ndtr / ndtri are what stats.norm's cdf / ppf compute, without its overhead.
+from scipy import special, stats
 
 from burnout.core.errors import DataError
-from burnout.core.results import result_frame
+from burnout.core.results import tidy_result
 from burnout.stats.rank_sum import _ROOT_TOLERANCE, _brent_root
 
 __all__ = ["signed_rank_test", "complete_pairs", "checked_confidence", "as_numbers"]
@@ -208,6 +210,7 @@ def _signed_rank_interval(changes: np.ndarray, confidence: float,
     return float(estimate), float(low), float(high), float(achieved)
 
 
+@tidy_result
 def signed_rank_test(before: _Values, after: _Values, confidence: float = 0.95, *,
                      outcome: str | None = None) -> pd.DataFrame:
     r"""Wilcoxon signed-rank test of the change ``after - before``, as R's ``wilcox.test``.
@@ -317,10 +320,10 @@ def signed_rank_test(before: _Values, after: _Values, confidence: float = 0.95, 
     ranks = stats.rankdata(np.abs(nonzero))
     statistic = float(ranks[nonzero > 0].sum())
     z_value = _signed_rank_z(nonzero, 0.0, correct=True)
-    p_value = float(2 * min(stats.norm.cdf(z_value), stats.norm.sf(z_value)))
+    p_value = float(2 * min(special.ndtr(z_value), special.ndtr(-z_value)))
     total = n_nonzero * (n_nonzero + 1) / 2
     estimate, low, high, achieved = _signed_rank_interval(nonzero, confidence, where)
-    return result_frame([{
+    return {
         "outcome": outcome,
         "method": "signed_rank",
         "measure": "pseudomedian of the change (Hodges-Lehmann)",
@@ -333,7 +336,7 @@ def signed_rank_test(before: _Values, after: _Values, confidence: float = 0.95, 
         "n": int(changes.size),
         "n_zero": int(changes.size - nonzero.size),
         "rank_biserial": (statistic - (total - statistic)) / total,
-    }])
+    }
 
 
 # --- paired t-test -------------------------------------------------------------------------
