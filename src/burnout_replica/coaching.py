@@ -224,6 +224,11 @@ roster:
   identifiers: [first_name, last_name, email]
   covariates: {age: age, training_year: training_year, gender: gender}
   sessions: sessions_attended
+  labels:                    # how the tables name the covariates and their levels
+    age: Age (years)
+    training_year: Year of medical school
+    gender: Gender
+    site: Institution
 groups: {intervention: Coaching, control: Control}
 waves:
   - {name: baseline, file: survey_pre.csv, id: student_id, submitted: submitted_at,

@@ -211,6 +211,12 @@ roster:
   identifiers: [first_name, last_name, email]
   covariates: {age: age, gender: gender, applying_em: applying_em, rotation_block: rotation_block}
   withdrawn: {status: [Withdrawn]}
+  labels:                    # how the tables name the covariates and their levels
+    age: Age (years)
+    gender: Gender
+    applying_em: {label: Applying to emergency medicine, levels: {0: "No", 1: "Yes"}}
+    rotation_block: Rotation block
+    site: Site
 groups: {intervention: Intervention, control: Control}
 waves:
   - {name: pre-rotation, file: mbi_pre.csv, id: student_id, submitted: submitted_at,

@@ -12,7 +12,8 @@ def test_templates_are_relative_and_name_the_study():
         assert not entry.template.startswith("/"), entry.key
         # Project-wide inputs (the redaction list, the evidence files) belong to no one study.
         assert "{study}" in entry.template or entry.key in ("redaction", "evidence",
-                                                            "user_evidence"), entry.key
+                                                            "user_evidence",
+                                                            "latex_preamble"), entry.key
         assert entry.description, entry.key
     assert template("figure", "pilot", "flow.png") == "figures/pilot/flow.png"
     assert template("unadjusted", "pilot") == "data/processed/pilot/unadjusted_*.csv"

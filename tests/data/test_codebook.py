@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from burnout.core.errors import DataError
 from burnout.data.codebook import build_codebook, render_codebook
 from burnout.data.study import load_study
 
@@ -50,6 +52,28 @@ def fields_of(resource: dict) -> dict[str, dict]:
     return {entry["name"]: entry for entry in resource["schema"]["fields"]}
 
 
+def test_roster_labels_of_the_study_file_name_covariates_and_levels(tmp_path):
+    text = STUDY.replace("covariates:", "labels: {gender: {label: Sex at birth, levels: "
+                                        "{f: Female, m: Male}}, site: Hospital}, covariates:")
+    roster = fields_of(build_codebook(study_of(tmp_path, text))["resources"][0])
+    assert roster["sex"]["analysisName"] == "gender"
+    assert roster["sex"]["label"] == "Sex at birth"
+    assert roster["sex"]["valueLabels"] == {"f": "Female", "m": "Male"}
+    assert roster["hospital"]["label"] == "Hospital"
+    assert "label" not in roster["age"]
+
+
+@pytest.mark.parametrize(("labels", "problem"), [
+    ("{weight: Weight}", "names no covariate"),
+    ("{gender: {label: Sex, levels: {1: yes}}}", "quote them"),
+    ("{gender: {title: Sex}}", "is not a key of the study file"),
+])
+def test_bad_roster_labels_are_named(tmp_path, labels, problem):
+    text = STUDY.replace("covariates:", f"labels: {labels}, covariates:")
+    with pytest.raises(DataError, match=problem):
+        study_of(tmp_path, text)
+
+
 def test_one_resource_per_raw_file(tmp_path):
     package = build_codebook(study_of(tmp_path))
     assert package["profile"] == "tabular-data-package" and package["name"] == "pilot-study"
@@ -82,7 +106,8 @@ def test_roster_fields_and_identifiers_flagged(tmp_path):
         "labels matched case- and whitespace-insensitively: 'Coaching' = intervention, "
         "'Waitlist' = control")
     assert roster["hospital"]["title"] == "site"
-    assert roster["age"] == {"name": "age", "type": "string", "title": "covariate 'age'"}
+    assert roster["age"] == {"name": "age", "type": "string", "title": "covariate 'age'",
+                             "analysisName": "age"}
     assert roster["status"]["description"] == "values marking a withdrawal: Withdrawn, Left"
     assert roster["attended"] == {"name": "attended", "type": "integer",
                                   "title": "sessions attended", "constraints": {"minimum": 0}}
@@ -98,7 +123,8 @@ def test_covariate_types_and_levels_from_the_cleaned_participants(tmp_path):
                                  "gender": ["male", "female"]})
     roster = fields_of(build_codebook(study_of(tmp_path), participants=participants)
                        ["resources"][0])
-    assert roster["age"] == {"name": "age", "type": "number", "title": "covariate 'age'"}
+    assert roster["age"] == {"name": "age", "type": "number", "title": "covariate 'age'",
+                             "analysisName": "age"}
     assert roster["sex"]["type"] == "string"
     assert roster["sex"]["constraints"] == {"enum": ["female", "male"]}
 

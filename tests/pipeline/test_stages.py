@@ -99,8 +99,10 @@ def test_upstream_stages_are_those_writing_what_a_stage_reads():
     assert names["score"] == ["clean"]
     assert names["describe"] == ["score"]
     assert names["tables"] == ["clean", "score", "describe", "unadjusted", "adjusted"]
-    # the stages that record numbers (figures and tables record none)
-    assert names["manuscript"] == PLAIN[:5]
+    assert names["figures"] == ["clean", "score", "unadjusted", "adjusted"]
+    # the stages that record numbers, and those whose tables and figure captions go into
+    # results.docx
+    assert names["manuscript"] == PLAIN[:7]
     # a stage the study does not run is no one's upstream
     surveyed = study_stages(_study(evaluations=("students",)))
     assert "survey" in [other.name for other in upstream(STAGES["tables"], surveyed)]

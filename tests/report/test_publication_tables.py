@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from burnout.core.errors import DataError
+from burnout.report.labels import codebook_labels
 from burnout.report.publication_tables import (
+    INDENT,
     adjusted_publication_table,
     baseline_publication_table,
     mcnemar_publication_table,
@@ -88,7 +90,7 @@ def test_baseline_table_names_secondary_outcomes():
     table = baseline_publication_table(table1)
     labels = table["Characteristic"].tolist()
     assert labels == ["Self-compassion (SCS-SF, 12-60) at baseline, mean (SD)",
-                      "training year, mean (SD)"]
+                      "Training year, mean (SD)"]
     assert table.columns.tolist() == ["Characteristic", "Intervention (n = 10)",
                                       "Control (n = 12)", "SMD"]
     assert table["SMD"].tolist() == ["-0.04", "0.10"]
@@ -100,7 +102,27 @@ def test_baseline_table_of_a_single_group_has_everyone_and_no_smd():
                            "smd": [None, None]})
     table = baseline_publication_table(table1, groups=())
     assert table.columns.tolist() == ["Characteristic", "All participants (n = 22)"]
-    assert table.iloc[0].tolist() == ["site: north, n (%)", "9 (40.9)"]
+    assert table.values.tolist() == [["Site, n (%)", ""], [INDENT + "North", "9 (40.9)"]]
+
+
+def test_baseline_table_nests_levels_under_their_variable_with_codebook_labels():
+    table1 = pd.DataFrame({
+        "variable": ["n", "age", "em", "em"], "level": [None, None, "0", "1"],
+        "statistic": ["n", "median [Q1,Q3]", "n (%)", "n (%)"],
+        "intervention": ["10", "26.0 [25.0,27.5]", "3 (30.0)", "7 (70.0)"],
+        "control": ["12", "25.0 [24.0,26.0]", "5 (41.7)", "7 (58.3)"],
+        "smd": [None, 0.12, -0.24, None]})
+    package = {"resources": [{"schema": {"fields": [
+        {"name": "em", "label": "Applying to emergency medicine",
+         "valueLabels": {"0": "No", "1": "Yes"}}]}}]}
+    labels, levels = codebook_labels(package)
+    table = baseline_publication_table(table1, labels=labels, levels=levels)
+    assert table.values.tolist() == [
+        ["Age, median (Q1, Q3)", "26.0 (25.0, 27.5)", "25.0 (24.0, 26.0)", "0.12"],
+        ["Applying to emergency medicine, n (%)", "", "", "-0.24"],
+        [INDENT + "No", "3 (30.0)", "5 (41.7)", ""],
+        [INDENT + "Yes", "7 (70.0)", "7 (58.3)", ""]]
+    assert not any("em:" in cell or "[" in cell for cell in table["Characteristic"])
 
 
 def _medians(groups):

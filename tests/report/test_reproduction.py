@@ -55,6 +55,16 @@ def test_the_published_file_of_study_a_is_valid_and_complete():
     assert len(themes) == 5
 
 
+@pytest.mark.parametrize("study", ["mentorship", "coaching"])
+def test_the_printed_source_of_a_shipped_study_holds_no_editorial_note(study):
+    published = load_published(published_path(study))
+    report = render_reproduction_report(compare_with_published({}, published),
+                                        published["source"])
+    source_line = next(line for line in report.splitlines() if line.startswith("Source: "))
+    assert "[" not in source_line and "not in the source documents" not in source_line
+    assert source_line.endswith(".")
+
+
 def test_exact_reproduction_is_within_tolerance():
     numbers = {"n.analysed.control": 84, "adjusted.pa.difference": 2.2, "adjusted.pa.p": 0.04,
                "themes.t.students": 0, "themes.t.mentors": 3}

@@ -105,7 +105,7 @@ def test_comparison_results_have_every_number_and_no_placeholder():
     assert ("32 participants with both surveys were analysed in this non-randomized comparison "
             "of an intervention and a comparison group (intervention group = 12; comparison "
             "group = 20), with 9 mentors.") in text
-    assert "Their mean (SD) age was 25.0 (2.00)." in text
+    assert "Their mean (SD) age was 25.0 (2.0)." in text  # the SD has the mean's decimals
     assert ("The median (Q1 to Q3) change in emotional exhaustion was -1.5 (-4.5 to 0.5) in the "
             "intervention group and 0.5 (-2.5 to 2.5) in the comparison group (Wilcoxon "
             "rank-sum test: location shift -2.0, 95% CI -3.5 to -0.5; p < 0.001; rank-biserial "
@@ -138,6 +138,21 @@ def test_findings_are_worded_from_the_interval_not_the_point_estimate():
             "ratio 0.82, 95% CI 0.55 to 1.23; p = 0.36).") in text
     for word in ("no change", "significant"):
         assert word not in text
+
+
+def test_results_are_one_paragraph_per_line_never_hard_wrapped():
+    paragraphs = _comparison().rstrip("\n").split("\n\n")
+    assert len(paragraphs) >= 4
+    assert all(paragraph and "\n" not in paragraph for paragraph in paragraphs)
+
+
+def test_covariates_are_named_by_the_study_files_labels():
+    study = _study(EVALUATIONS, QUALITATIVE)
+    study.roster = SimpleNamespace(labels={"applying_em": "Applying to emergency medicine"})
+    text = _draft("nonrandomized", comparison_numbers(), study, SCORES,
+                  ["site", "gender", "applying_em"])
+    assert ("After adjustment for the baseline score and site, gender and applying to "
+            "emergency medicine,") in text
 
 
 def test_synthetic_data_are_labelled():
@@ -203,7 +218,7 @@ def test_trial_results_with_three_decimal_p_values():
     text = _trial()
     _assert_clean(text, "randomized")
     assert "58 participants were randomized (intervention = 30; control = 28)." in text
-    assert "Their mean (SD) age was 25.0 (2.00)." in text
+    assert "Their mean (SD) age was 25.0 (2.0)." in text  # the SD has the mean's decimals
     assert ("The follow-up survey was completed by 20 intervention and 25 control participants. "
             "57 participants (intervention = 30; control = 27) were analysed by intention to "
             "treat, with every survey they completed (those who withdrew from the study were "

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from burnout.core.errors import DataError
+from burnout.report.latex import typeset_numbers
 from burnout.report.tables import (
     escape_latex,
     export_table,
@@ -95,14 +96,18 @@ def test_export_table_writes_four_formats(tmp_path, table):
                           "| DP & more | -1.0 (-3.0, 2.0) | <0.001 |",
                           r"| PA_1 | 1.0 (-1.0, 4.0) | 50% \| x |"]
     assert "Q1, Q3: quartiles." in lines and "p: Wilcoxon rank-sum test." in lines
-    # LaTeX: booktabs in a table float, escaped cells, one row per line.
+    # LaTeX: booktabs in a table float, escaped cells, minus signs, one row per line.
     tex = paths[2].read_text(encoding="utf-8")
     for fragment in (r"\begin{table}[htbp]", r"\caption{Change scores, median (Q1, Q3)}",
-                     r"\label{tab:table2}", r"\begin{tabular}{lll}", r"\toprule", r"\midrule",
-                     r"\bottomrule", r"DP \& more & -1.0 (-3.0, 2.0) & \textless{}0.001 \\",
-                     r"PA\_1 & 1.0 (-1.0, 4.0) & 50\% | x \\", r"\end{table}"):
+                     r"\label{tab:table2}", r"\toprule", r"\midrule", r"\bottomrule",
+                     r"DP \& more & \ensuremath{-}1.0 (\ensuremath{-}3.0, 2.0) & "
+                     r"\ensuremath{<}0.001 \\",
+                     r"PA\_1 & 1.0 (\ensuremath{-}1.0, 4.0) & 50\% \ensuremath{|} x \\",
+                     r"\item[] \textit{Note.} Q1, Q3: quartiles.", r"\end{table}"):
         assert fragment in tex
     assert tex.count(r" \\") == 4  # header + three rows
+    # Word: the number from the stem in the caption paragraph.
+    assert docx.Document(str(paths[3])).paragraphs[0].text.startswith("Table 2. Change scores")
 
 
 def test_docx_is_byte_identical_and_reopens_with_the_cell_texts(tmp_path, table):
@@ -118,9 +123,10 @@ def test_docx_is_byte_identical_and_reopens_with_the_cell_texts(tmp_path, table)
     word_table = document.tables[0]
     cells = [[cell.text for cell in row.cells] for row in word_table.rows]
     assert cells[0] == list(table.columns)
-    assert cells[1:] == table.astype(str).values.tolist()
+    assert cells[1:] == [[typeset_numbers(cell) for cell in row]
+                         for row in table.astype(str).values.tolist()]
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
-    assert paragraphs[0] == "Caption" and "Note." in paragraphs
+    assert paragraphs[0] == "Caption" and "Note. Note." in paragraphs
 
 
 def test_export_table_keeps_a_named_index_and_formats_floats(tmp_path):

@@ -84,6 +84,8 @@ _ENTRIES = (
     Entry("figure", "figures/{study}/{name}", "a figure (PNG 300 dpi and vector PDF)"),
     Entry("captions", "figures/{study}/captions.md", "the figure captions"),
     Entry("table", "tables/{study}/{name}", "a publication table (CSV, Markdown, LaTeX, Word)"),
+    Entry("latex_preamble", "tables/preamble.tex",
+          "the LaTeX packages every study's tables need (the same for all studies)"),
     Entry("notebook", "reports/{study}/{name}.ipynb", "an executed stage notebook"),
     Entry("failed_notebook", "reports/{study}/failed/{name}.ipynb",
           "the executed notebook of a stage that failed (not committed)"),
@@ -92,6 +94,8 @@ _ENTRIES = (
     Entry("numbers", "reports/{study}/numbers.json", "every citable number"),
     Entry("numbers_tex", "reports/{study}/numbers.tex", "the citable numbers as LaTeX macros"),
     Entry("results", "reports/{study}/results.md", "the drafted Results paragraph"),
+    Entry("results_docx", "reports/{study}/results.docx",
+          "the drafted Results, the tables and the figure captions, for Word"),
     Entry("reproduction", "reports/{study}/reproduction.md",
           "published against re-executed values"),
 )

@@ -50,12 +50,16 @@ def _roster_fields(study: Study, participants: pd.DataFrame | None) -> list[dict
                         + ", ".join(f"'{label}' = {name}" for name, label in labels.items())))
     if roster.site:
         fields.append(_field(roster.site, "string", "site", constraints={"required": True},
-                             description="written as a code (lower case, '_' for spaces)"))
+                             description="written as a code (lower case, '_' for spaces)",
+                             analysisName="site", label=roster.labels.get("site"),
+                             valueLabels=roster.levels.get("site")))
     for name, column in study.roster.covariates.items():
         values = None if participants is None or name not in participants else participants[name]
         kind = "number" if values is not None and values.dtype.kind in "fiu" else "string"
         fields.append(_field(column, kind, f"covariate '{name}'",
-                             constraints={"enum": _levels(values)} if _levels(values) else None))
+                             constraints={"enum": _levels(values)} if _levels(values) else None,
+                             analysisName=name, label=roster.labels.get(name),
+                             valueLabels=roster.levels.get(name)))
     for column, marks in roster.withdrawn.items():
         fields.append(_field(column, "string", "withdrawal", description="values marking a "
                              f"withdrawal: {', '.join(marks)}"))

@@ -26,6 +26,8 @@ The keys (see the README, section "Bring your own study", for a worked example):
       covariates: {age: age, gender: sex}   # analysis name: column (roster first, then first wave)
       withdrawn: {status: [Withdrawn]}  # optional: column: values marking a withdrawal
       sessions: sessions_attended       # optional: sessions attended (dose, per protocol)
+      labels:                           # optional: how tables name a covariate (or the site)
+        gender: {label: Gender, levels: {f: Female, m: Male}}   # and its levels (by value)
     groups: {intervention: Coaching, control: Waitlist}   # labels as they appear
     waves:                              # in time order; the first is the baseline
       - {name: baseline, file: t0.csv, format: qualtrics, id: ExternalReference}
@@ -113,6 +115,8 @@ class Roster(Source):
     covariates: dict[str, str] = field(default_factory=dict)
     withdrawn: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sessions: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ TOP_KEYS = ("study", "title", "design", "synthetic", "roster", "groups", "waves"
 PROGRAM_KEYS = ("format", "matching", "dose", "setting", "population")
 _SOURCE_KEYS = ("file", "format", "event", "dictionary", "id", "submitted", "finished",
                 "identifiers", "response_id")
-_ROSTER_KEYS = _SOURCE_KEYS + ("group", "site", "strata", "covariates", "withdrawn", "sessions")
+_ROSTER_KEYS = _SOURCE_KEYS + ("group", "site", "strata", "covariates", "withdrawn", "sessions",
+                               "labels")
 _WAVE_KEYS = _SOURCE_KEYS + ("name", "columns")
 _INSTRUMENT_KEYS = ("columns", "responses")
 _EVALUATION_KEYS = _SOURCE_KEYS + ("respondents", "eligible", "scale", "responses", "items",
@@ -160,6 +161,34 @@ def _source(check: Checker, raw: dict, key: str, folder: Path, cls=Source, **ext
                response_id=check.text(raw.get("response_id"), f"{key}.response_id"), **extra)
 
 
+def _roster_labels(check: Checker, raw, names) -> tuple[dict, dict]:
+    """``roster.labels``: the display name of a covariate (or the site) and of its levels,
+    ``{name: "Label"}`` or ``{name: {label: "Label", levels: {value: "Label"}}}``."""
+    labels, levels = {}, {}
+    if not isinstance(raw or {}, Mapping):
+        check.add("roster.labels", "must map covariates (or site) to a label, e.g. "
+                                   "{applying_em: {label: Applying to EM, levels: {1: \"Yes\"}}}")
+        return labels, levels
+    for name, entry in (raw or {}).items():
+        key = f"roster.labels.{name}"
+        if str(name) not in names:
+            check.add(key, f"names no covariate (known: {', '.join(sorted(names))})")
+            continue
+        entry = {"label": entry} if not isinstance(entry, Mapping) else entry
+        entry = check.mapping(entry, key, ("label", "levels"))
+        if entry.get("label") is not None:
+            labels[str(name)] = check.text(entry["label"], f"{key}.label") or str(name)
+        coded = entry.get("levels") or {}
+        if not isinstance(coded, Mapping) or any(isinstance(value, bool) or value is None
+                                                 for value in coded.values()):
+            check.add(f"{key}.levels", "must map each value to a text label; YAML reads yes, "
+                                       "no, true, false, on and off as true/false: quote them")
+            continue
+        if coded:
+            levels[str(name)] = {str(value): str(label) for value, label in coded.items()}
+    return labels, levels
+
+
 def parse_roster(check: Checker, raw, folder: Path, design: str) -> Roster:
     raw = check.mapping(raw, "roster", _ROSTER_KEYS, required=("file", "id"))
     group = check.text(raw.get("group"), "roster.group")
@@ -175,6 +204,8 @@ def parse_roster(check: Checker, raw, folder: Path, design: str) -> Roster:
     for name in covariates:
         if not str(name).isidentifier() or str(name) != str(name).lower():
             check.add(f"roster.covariates.{name}", "analysis names are lower-case identifiers")
+    labels, levels = _roster_labels(check, raw.get("labels"),
+                                    {str(name) for name in covariates} | {"site"})
     withdrawn = raw.get("withdrawn") or {}
     if not isinstance(withdrawn, Mapping):
         check.add("roster.withdrawn", "must map a column to the values marking a withdrawal")
@@ -186,7 +217,8 @@ def parse_roster(check: Checker, raw, folder: Path, design: str) -> Roster:
         covariates={str(name): str(column) for name, column in covariates.items()},
         withdrawn={str(column): check.texts(values, f"roster.withdrawn.{column}")
                    for column, values in withdrawn.items()},
-        sessions=check.text(raw.get("sessions"), "roster.sessions"))
+        sessions=check.text(raw.get("sessions"), "roster.sessions"), labels=labels,
+        levels=levels)
 
 
 def parse_waves(check: Checker, raw, folder: Path, instruments=(), registry=None

@@ -88,12 +88,13 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           writes=("figure:flow.*", "figure:pre_post_scores.*", "figure:change_scores.*",
                   "figure:forest_*", "figure:burnout_prevalence.*", "captions")),
     Stage("tables", "09_tables",
-          reads=(*_COMMON, "waves", "?table1", "binary_outcomes", "unadjusted:*", "adjusted:*",
-                 "survey:*", "qualitative:*", "themes"),
-          writes=("table:*",)),
+          reads=(*_COMMON, "waves", "codebook", "?table1", "binary_outcomes", "unadjusted:*",
+                 "adjusted:*", "survey:*", "qualitative:*", "themes"),
+          writes=("table:*", "latex_preamble")),
     Stage("manuscript", "10_manuscript",
-          reads=(*_COMMON, "numbers_fragment:*", "published", "results_template"),
-          writes=("numbers", "numbers_tex", "results", "reproduction")),
+          reads=(*_COMMON, "numbers_fragment:*", "published", "results_template", "table:*",
+                 "?captions"),
+          writes=("numbers", "numbers_tex", "results", "results_docx", "reproduction")),
 )}
 
 

@@ -2,17 +2,19 @@
 
 A score's display name ("Emotional exhaustion", "Self-compassion (SCS-SF, 12-60)") and a flag's
 label ("High emotional exhaustion") are written once, in the instrument's YAML file; tables,
-figures and captions ask :func:`outcome_label`.
+figures and captions ask :func:`outcome_label`. The roster's variables (covariates, site) are
+named by the study's codebook (:func:`codebook_labels`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from burnout.data.registry import REGISTRY_DIR, load_instrument
 from burnout.measures.scoring import BURNOUT_COLUMN
 
-__all__ = ["outcome_label", "outcome_labels"]
+__all__ = ["outcome_label", "outcome_labels", "codebook_labels"]
 
 
 @lru_cache(maxsize=1)
@@ -54,3 +56,44 @@ def outcome_labels(names) -> dict[str, str]:
     {'pa': 'Personal accomplishment'}
     """
     return {name: outcome_label(name) for name in names}
+
+
+def codebook_labels(package: Mapping) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Display names and level labels of the roster's variables, from the study's codebook.
+
+    Parameters
+    ----------
+    package : mapping
+        The codebook (``data/processed/<study>/datapackage.json``,
+        :func:`burnout.data.codebook.build_codebook`).
+
+    Returns
+    -------
+    labels : dict
+        Analysis name (a field's ``analysisName``, else its column) -> display name: the
+        field's ``label`` (the study file's ``roster.labels``), else the name with spaces,
+        capitalized (``applying_em`` -> ``Applying em``).
+    levels : dict
+        Analysis name -> {value -> label}: the field's ``valueLabels``; a level without one is
+        shown as it is, spaces for ``_``, capitalized.
+
+    Examples
+    --------
+    >>> package = {"resources": [{"schema": {"fields": [
+    ...     {"name": "EM", "analysisName": "em", "label": "Applying to EM",
+    ...      "valueLabels": {"0": "No", "1": "Yes"}},
+    ...     {"name": "site", "title": "site"}]}}]}
+    >>> codebook_labels(package)
+    ({'em': 'Applying to EM', 'site': 'Site'}, {'em': {'0': 'No', '1': 'Yes'}})
+    """
+    labels, levels = {}, {}
+    for resource in package.get("resources", []):
+        for entry in resource.get("schema", {}).get("fields", []):
+            name = str(entry.get("analysisName", entry["name"]))
+            if name in labels:
+                continue
+            labels[name] = str(entry.get("label") or name.replace("_", " ").capitalize())
+            if entry.get("valueLabels"):
+                levels[name] = {str(key): str(value)
+                                for key, value in entry["valueLabels"].items()}
+    return labels, levels

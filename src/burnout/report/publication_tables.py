@@ -10,6 +10,7 @@ everyone instead of two groups.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -26,6 +27,7 @@ from burnout.report.tables import (
 __all__ = [
     "TABLE_TEXT",
     "table_text",
+    "INDENT",
     "baseline_publication_table",
     "unadjusted_publication_table",
     "risk_ratio_publication_table",
@@ -108,9 +110,36 @@ def _columns(groups: Sequence[str]) -> list[str]:
     return list(groups) if groups else ["overall"]
 
 
+# An indented row of Table 1 (a level under its variable): no-break spaces, which every
+# format keeps (LaTeX ``~``, Word as typed).
+INDENT = "\u00a0" * 4
+_BRACKETED = re.compile(r"\[\s*([^,\]]+?)\s*,\s*([^\]]+?)\s*\]")
+
+
+def _quartiles(text: object) -> str:
+    """``26.0 [25.0,27.0]`` -> ``26.0 (25.0, 27.0)``: the compendium's one quartile style."""
+    return _BRACKETED.sub(r"(\1, \2)", "" if pd.isna(text) else str(text))
+
+
+def _variable_label(variable: str, labels: Mapping[str, str]) -> str:
+    if variable in labels:
+        return labels[variable]
+    if variable.endswith("_pre"):
+        return f"{outcome_label(variable)} at baseline"
+    return variable.replace("_", " ").capitalize()
+
+
+def _level_label(variable: str, level: object, levels: Mapping[str, Mapping[str, str]]) -> str:
+    text = str(level)
+    named = (levels.get(variable) or {}).get(text)
+    return named or text.replace("_", " ").capitalize()
+
+
 def baseline_publication_table(table1: pd.DataFrame, groups: Sequence[str] = ("intervention",
                                                                              "control"),
-                               labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+                               labels: Mapping[str, str] | None = None,
+                               levels: Mapping[str, Mapping[str, str]] | None = None
+                               ) -> pd.DataFrame:
     """Table 1 (baseline characteristics) from ``table1.csv`` of the describe stage.
 
     Parameters
@@ -121,40 +150,56 @@ def baseline_publication_table(table1: pd.DataFrame, groups: Sequence[str] = ("i
     groups : sequence of str
         The groups (``()`` for a single group: the ``overall`` column, no SMD).
     labels : mapping, optional
-        Display names of variables (default: a baseline score is "<name> at baseline", any
-        other variable its name with spaces).
+        Display names of variables (:func:`burnout.report.labels.codebook_labels`); default:
+        a baseline score is "<name> at baseline", any other variable its name with spaces,
+        capitalized.
+    levels : mapping, optional
+        Display names of the levels of categorical variables
+        (:func:`burnout.report.labels.codebook_labels`).
 
     Returns
     -------
     DataFrame
-        ``Characteristic``, one column per group (or everyone) and, for two groups, ``SMD``.
+        ``Characteristic``, one column per group (or everyone) and, for two groups, ``SMD``. A
+        measurement is one row per statistic ("Age, mean (SD)"); a categorical variable is a
+        row "Gender, n (%)" holding its SMD, then one indented row per level. Quartiles are
+        written "median (Q1, Q3)".
 
     Examples
     --------
-    >>> table1 = pd.DataFrame({"variable": ["n", "age"], "level": [None, None],
-    ...     "statistic": ["n", "mean (SD)"], "overall": ["22", "25.8 (1.1)"],
-    ...     "intervention": ["10", "26.0 (1.0)"], "control": ["12", "25.6 (1.2)"],
-    ...     "smd": [None, 0.36]})
-    >>> baseline_publication_table(table1).iloc[0].tolist()
-    ['age, mean (SD)', '26.0 (1.0)', '25.6 (1.2)', '0.36']
+    >>> table1 = pd.DataFrame({"variable": ["n", "age", "em", "em"],
+    ...     "level": [None, None, "0", "1"], "statistic": ["n", "mean (SD)", "n (%)", "n (%)"],
+    ...     "overall": ["22", "25.8 (1.1)", "8 (36.4)", "14 (63.6)"],
+    ...     "intervention": ["10", "26.0 (1.0)", "3 (30.0)", "7 (70.0)"],
+    ...     "control": ["12", "25.6 (1.2)", "5 (41.7)", "7 (58.3)"],
+    ...     "smd": [None, 0.36, 0.24, None]})
+    >>> table = baseline_publication_table(table1, levels={"em": {"1": "Yes", "0": "No"}})
+    >>> table.values.tolist()[:3]
+    [['Age, mean (SD)', '26.0 (1.0)', '25.6 (1.2)', '0.36'], \
+['Em, n (%)', '', '', '0.24'], ['\xa0\xa0\xa0\xa0No', '3 (30.0)', '5 (41.7)', '']]
     """
     sizes = table1.loc[table1["variable"] == "n"].iloc[0]
+    headers = {column: _group_header("all" if column == "overall" else column, sizes[column])
+               for column in _columns(groups)}
     rows = []
     for _, row in table1.loc[table1["variable"] != "n"].iterrows():
         variable = str(row["variable"])
-        label = (labels or {}).get(variable) or (
-            f"{outcome_label(variable)} at baseline" if variable.endswith("_pre")
-            else variable.replace("_", " "))
+        label = _variable_label(variable, labels or {})
+        smd = (format_number(row["smd"], decimals=2) if groups and pd.notna(row["smd"])
+               else "")
+        statistic = _quartiles(row["statistic"])
         if pd.notna(row["level"]) and str(row["level"]) != "":
-            label = f"{label}: {row['level']}"
-        cells = {"Characteristic": f"{label}, {row['statistic']}"}
-        for column in _columns(groups):
-            cells[_group_header("all" if column == "overall" else column,
-                                sizes[column])] = row[column]
-        if groups:
-            cells["SMD"] = format_number(row["smd"], decimals=2) if pd.notna(row["smd"]) else ""
-        rows.append(cells)
-    return pd.DataFrame(rows)
+            if not rows or rows[-1].get("_variable") != variable:
+                rows.append({"Characteristic": f"{label}, {statistic}",
+                             **dict.fromkeys(headers.values(), ""), "SMD": smd})
+            cells = {"Characteristic": INDENT + _level_label(variable, row["level"],
+                                                             levels or {}), "SMD": ""}
+        else:
+            cells = {"Characteristic": f"{label}, {statistic}", "SMD": smd}
+        cells.update({header: _quartiles(row[column]) for column, header in headers.items()})
+        rows.append({**cells, "_variable": variable})
+    table = pd.DataFrame(rows, columns=["Characteristic", *headers.values(), "SMD"])
+    return table if groups else table.drop(columns="SMD")
 
 
 def unadjusted_publication_table(medians: pd.DataFrame, test: pd.DataFrame,

@@ -260,6 +260,12 @@ def _phrase(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def _covariate_label(study, name: str) -> str:
+    """A covariate inside a sentence: its label in the study file, else its name."""
+    labels = getattr(getattr(study, "roster", None), "labels", None) or {}
+    return _phrase(labels[name]) if name in labels else name
+
+
 def _listed(names: Sequence[str]) -> str:
     names = [name.replace("_", " ") for name in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -273,7 +279,8 @@ def results_context(numbers: Mapping[str, object], study, design, scores: Sequen
     ``label``); ``rosters`` the evaluation surveys with their own roster; ``described_variables``
     the characteristics summarized by the describe stage; ``themes`` the coded themes with the
     respondent types counted; ``evaluations`` the study's evaluation surveys; ``words`` the
-    design's vocabulary; ``covariates`` the adjustment set in words; ``synthetic``.
+    design's vocabulary; ``covariates`` the adjustment set in words (the study file's
+    ``roster.labels``); ``synthetic``.
 
     Examples
     --------
@@ -301,5 +308,6 @@ def results_context(numbers: Mapping[str, object], study, design, scores: Sequen
             "rosters": [evaluation.name for evaluation in study.evaluations
                         if evaluation.respondents is not None],
             "evaluations": list(study.evaluations), "themes": themes, "words": design.words,
-            "covariates": _listed(covariates) if covariates else "no other covariate",
+            "covariates": _listed([_covariate_label(study, name) for name in covariates])
+            if covariates else "no other covariate",
             "synthetic": bool(study.synthetic)}
