@@ -167,6 +167,6 @@ lock: ## re-resolve requirements.txt from the names in pyproject.toml (then revi
 	{ sed -n '1,2p' requirements.txt; $(BUILD)/lock/bin/pip freeze --all --exclude pip --exclude burnout-compendium; } > requirements.txt.new
 	mv requirements.txt.new requirements.txt
 
-clean: ## delete generated files (data/processed, figures, tables, reports); never data/raw
+clean: ## delete generated files (data/processed, figures, tables, reports, site); never data/raw
 	find data/processed figures tables reports -mindepth 1 ! -name .gitkeep -delete
 	rm -rf $(BUILD) site

@@ -131,6 +131,24 @@ def test_a_study_not_built_yet_is_left_out_and_said(built_tiny, tmp_path, capsys
     assert "other" not in (tmp_path / "source/_toc.yml").read_text()
 
 
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
+@pytest.mark.parametrize(("goal", "pipeline"), [("site", False), ("nbval", True)])
+def test_make_site_never_builds_the_pipeline_rules(tmp_path, goal, pipeline):
+    """`make site` on a fresh clone must not generate (or run) the stages' rules; `nbval`, a
+    goal that needs them, shows that the check would see it: its dry run makes them."""
+    for name in ("Makefile", "requirements.txt", "pyproject.toml", "postBuild"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "data/raw/fresh").mkdir(parents=True)
+    (tmp_path / "data/raw/fresh/study.yaml").write_text("study: fresh\n")
+    (tmp_path / "venv/bin").mkdir(parents=True)  # a venv whose python does not exist
+    (tmp_path / "venv/.installed").write_text("up to date\n")
+    dry = subprocess.run(["make", "--dry-run", goal, "VENV=venv"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert (".build/fresh.mk" in dry.stdout + dry.stderr) is pipeline, dry.stdout + dry.stderr
+    if not pipeline:
+        assert dry.returncode == 0 and dry.stdout.strip() == "venv/bin/python -m burnout site"
+
+
 def test_site_before_the_pipeline_ran_says_what_to_do(tiny_project):
     _, run = tiny_project
     result = run("site")
