@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -142,8 +143,11 @@ def test_make_site_never_builds_the_pipeline_rules(tmp_path, goal, pipeline):
     (tmp_path / "data/raw/fresh/study.yaml").write_text("study: fresh\n")
     (tmp_path / "venv/bin").mkdir(parents=True)  # a venv whose python does not exist
     (tmp_path / "venv/.installed").write_text("up to date\n")
-    dry = subprocess.run(["make", "--dry-run", goal, "VENV=venv"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+    outside_make = {key: value for key, value in os.environ.items()
+                    if not key.startswith(("MAKE", "MFLAGS"))}  # as when run from `make test`
+    dry = subprocess.run(["make", "--dry-run", "--no-print-directory", goal, "VENV=venv"],
+                         cwd=tmp_path, env=outside_make, capture_output=True, text=True,
+                         timeout=60)
     assert (".build/fresh.mk" in dry.stdout + dry.stderr) is pipeline, dry.stdout + dry.stderr
     if not pipeline:
         assert dry.returncode == 0 and dry.stdout.strip() == "venv/bin/python -m burnout site"
