@@ -5,7 +5,7 @@ results, figures with their captions, tables with CSV, LaTeX and Word downloads,
 reproduction report and one page per executed notebook), then the evidence synthesis, with a
 navigation sidebar and full-text search. The pages are a *view* of the files the pipeline wrote
 and the repository commits (``reports/``, ``figures/``, ``tables/``): nothing is re-executed
-(``execute_notebooks: "off"``), so a fresh clone builds the site in about a minute without
+(``execute_notebooks: "off"``), so a fresh clone builds the site in under a minute without
 running the pipeline, and ``site/`` is never committed.
 
 Why Jupyter Book 1.x: it is pure Python from PyPI (Sphinx, MyST-NB, the book theme), so the
