@@ -35,7 +35,7 @@ endif
 STUDY_TARGETS = $(foreach s,$(STUDIES),$(STAGE_TARGETS_$(s)))
 
 .PHONY: help all build test test-fast lint unit doctest nbval rebuild-check check-deps lab \
-	clean replica accept validate validate-r validate-latex bench lock venv report simulate
+	clean replica accept validate validate-r validate-latex bench lock venv site simulate
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | \
@@ -45,16 +45,17 @@ help: ## list the targets
 # --- environment -------------------------------------------------------------------------------
 # .venv is (re)created from the pins when missing or when requirements.txt changes (by content:
 # a fresh clone's file times say nothing), with a kernel "burnout" pointing into it, so notebooks
-# never run on another interpreter. flock serialises two builds started at once.
-$(VENV_STAMP): requirements.txt pyproject.toml
+# never run on another interpreter; postBuild registers the kernel, here as on Binder. flock
+# serialises two builds started at once.
+$(VENV_STAMP): requirements.txt pyproject.toml postBuild
 	@mkdir -p $(BUILD)
-	@flock $(BUILD)/venv.lock bash -c 'if [ -f $@ ] && [ "$$(cat $@)" = "$$(cat requirements.txt pyproject.toml | sha256sum)" ]; then touch $@; exit 0; fi; \
+	@flock $(BUILD)/venv.lock bash -c 'if [ -f $@ ] && [ "$$(cat $@)" = "$$(cat requirements.txt pyproject.toml postBuild | sha256sum)" ]; then touch $@; exit 0; fi; \
 	  echo "setting up $(VENV) from requirements.txt (one-time, about a minute)"; \
 	  rm -rf $(VENV) && $(PYTHON_BASE) -m venv $(VENV) && \
 	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt && \
 	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . && \
-	  $(PY) -m ipykernel install --sys-prefix --name burnout --display-name "Python (burnout)" >/dev/null && \
-	  cat requirements.txt pyproject.toml | sha256sum > $@'
+	  PATH="$(abspath $(VENV))/bin:$$PATH" bash postBuild >/dev/null && \
+	  cat requirements.txt pyproject.toml postBuild | sha256sum > $@'
 
 venv: $(VENV_STAMP) ## create the virtual environment and its Jupyter kernel
 
@@ -65,8 +66,9 @@ $(BUILD)/%.mk: data/raw/%/study.yaml data/raw/% $$(wildcard params/$$*.yaml) $(S
 	@$(RUN) makefile $*
 
 # The generated rules are needed only by the goals that build or check outputs.
+# `make site` shows the committed outputs as they are: it never builds (or re-runs) the pipeline.
 NO_PIPELINE_GOALS := all help clean venv lock replica accept validate lab lint unit doctest \
-	test-fast validate-r validate-latex bench rebuild-check check-deps test simulate
+	test-fast validate-r validate-latex bench rebuild-check check-deps test simulate site
 ifneq ($(filter-out $(NO_PIPELINE_GOALS),$(or $(MAKECMDGOALS),help)),)
 include $(foreach s,$(STUDIES),$(BUILD)/$(s).mk)
 endif
@@ -117,8 +119,11 @@ rebuild-check: $(VENV_STAMP) ## rebuild every generated file in a clean copy; na
 check-deps: $(VENV_STAMP) ## run every stage in a clean copy; fail on a file a stage did not declare
 	$(RUN) rebuild-check --audit-only $(if $(STUDY),$(STUDY))
 
-report: $(VENV_STAMP) ## render the executed notebooks as HTML (reports/<study>/html/index.html)
-	$(RUN) report $(STUDIES)
+# Jupyter Book 1.x (pip, Sphinx): pinned with everything else and builds offline; see
+# src/burnout/report/site.py for the choice. Depends on the environment only, never on the
+# pipeline's rules: a fresh clone builds the site from the committed outputs in under a minute.
+site: $(VENV_STAMP) ## build the browsable site under site/ from the committed outputs (no re-run)
+	$(RUN) site
 
 bench: $(VENV_STAMP) ## print the performance budgets as measured on this machine (ONLY=simulation: one part)
 	$(PY) tests/benchmark.py $(if $(ONLY),--only $(ONLY))
@@ -158,10 +163,10 @@ lab: $(VENV_STAMP) ## open JupyterLab on the notebooks with the project's kernel
 
 lock: ## re-resolve requirements.txt from the names in pyproject.toml (then review the diff)
 	rm -rf $(BUILD)/lock && $(PYTHON_BASE) -m venv $(BUILD)/lock
-	$(BUILD)/lock/bin/pip install --quiet setuptools .
+	$(BUILD)/lock/bin/pip install --quiet setuptools ".[test]"
 	{ sed -n '1,2p' requirements.txt; $(BUILD)/lock/bin/pip freeze --all --exclude pip --exclude burnout-compendium; } > requirements.txt.new
 	mv requirements.txt.new requirements.txt
 
-clean: ## delete generated files (data/processed, figures, tables, reports); never data/raw
+clean: ## delete generated files (data/processed, figures, tables, reports, site); never data/raw
 	find data/processed figures tables reports -mindepth 1 ! -name .gitkeep -delete
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) site

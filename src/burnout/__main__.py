@@ -77,11 +77,14 @@ def _rebuild_check(args: argparse.Namespace) -> int:
                          perturb=args.perturb)
 
 
-def _report(args: argparse.Namespace) -> int:
-    from burnout.report.html_report import render_html_report
+def _site(args: argparse.Namespace) -> int:
+    from pathlib import Path
 
-    for study in args.studies:
-        print(f"{render_html_report(study)}: open it in a browser")
+    from burnout.report.site import build_site
+
+    index = build_site(Path(args.output) if args.output else None)
+    print(f"{index}: open it in a browser, or serve the folder: "
+          f"python -m http.server --directory {index.parent}")
     return 0
 
 
@@ -236,8 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--perturb", action="store_true",
                          help="rebuild with one BLAS thread, another time zone, locale and hash "
                               "seed, and numpy's optional CPU features off")
-    command("report", _report, "render the executed notebooks as HTML pages").add_argument(
-        "studies", nargs="+")
+    command("site", _site, "build the browsable site (site/) from the committed outputs and "
+            "executed notebooks, without re-running them").add_argument(
+        "--output", help="folder of the site (default: site/ in the project)")
     command("studies", _studies, "list the studies (folders with a study file)")
     command("stages", _stages, "list the stages a study runs").add_argument("study")
     _add_meta_analysis(command)
