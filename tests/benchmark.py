@@ -15,7 +15,12 @@ nothing to do with the code (this is a script; pytest never collects it).
 * the pipeline of each study in a scratch copy: full rebuild, no-op ``make all`` (budget:
   < 2 s), and a warm ``make all`` against the one-process floor -- the notebooks' own cells run
   in one Python process, no kernel, no papermill (budget: within 1.5x) -- and against
-  ``python -m burnout run`` (one process, one kernel per notebook), with the overhead per stage.
+  ``python -m burnout run`` (one process, one kernel per notebook), with the overhead per stage;
+* the scale run (``benchmark_scale.py``): clean -> adjusted on x10, x100, x1,000 (and with
+  ``--scale 10000``, x10,000) copies of the first study, time and peak memory. Budget: x10,000
+  of Study A (about 1.35M respondents) in < 60 s and < 4 GB, time growing linearly;
+* the simulation lab: per-call costs and replicates per second on joblib and Dask. Budget:
+  10,000 Study A replicates in < 5 minutes on 2 cores.
 
     python tests/benchmark.py            # everything (about 10 minutes on 2 cores)
     python tests/benchmark.py --quick    # small sizes and one study: a smoke run
@@ -40,12 +45,16 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "tests"))
+from benchmark_scale import run_stages, scale_rows  # noqa: E402
+
 from burnout.pipeline.rebuild import project_files  # noqa: E402
 
 OUTPUT = ROOT / ".build" / "benchmark.md"
 COLUMNS = ("measurement", "size", "burnout", "alternative", "alternative's", "burnout vs it",
            "budget", "verdict")
 GENERATED = ("data/processed/", "figures/", "tables/", "reports/")  # never copied
+SCALE_STUDY = "mentorship"  # the scale run's budget is stated for Study A
 
 R_WILCOX = r"""
 data <- read.csv(commandArgs(TRUE)[1])
@@ -414,12 +423,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and the first study only (a smoke run)")
-    parser.add_argument("--only", choices=["rank_sum", "mixed_model", "pipeline", "simulation"],
-                        help="one part of the benchmark")
+    parser.add_argument("--only", choices=["rank_sum", "mixed_model", "pipeline", "simulation",
+                                           "scale"], help="one part of the benchmark")
+    parser.add_argument("--scale", type=int, nargs="*", default=[], metavar="K",
+                        help="further k-fold copies of the first study for the scale run "
+                             "(it always runs x10, x100 and x1,000)")
     parser.add_argument("--floor", metavar="STUDY", help=argparse.SUPPRESS)
+    parser.add_argument("--scale-stages", metavar="STUDY", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:  # the one-process floor, run by pipeline_rows inside the scratch copy
         print(json.dumps(one_process_floor(args.floor)))
+        return 0
+    if args.scale_stages:  # the scale run's child, inside a k-fold copy
+        print(json.dumps(run_stages(args.scale_stages)))
         return 0
     studies = sorted(path.parent.name for path in (ROOT / "data" / "raw").glob("*/study.yaml"))
     rank_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 200_000, 1_000_000]
@@ -431,7 +447,11 @@ def main() -> int:
                  "mixed_model": lambda: mixed_model_rows(mixed_sizes, scratch),
                  "pipeline": lambda: pipeline_rows(studies[:1] if args.quick else studies,
                                                    scratch),
-                 "simulation": lambda: simulation_rows(100 if args.quick else 1_000)}
+                 "simulation": lambda: simulation_rows(100 if args.quick else 1_000),
+                 "scale": lambda: scale_rows(SCALE_STUDY if SCALE_STUDY in studies else
+                                             studies[0], ([10] if args.quick else
+                                                          [10, 100, 1_000]) + args.scale,
+                                             scratch, _scratch_copy, _row)}
         rows = [row for part, measure in parts.items() if args.only in (None, part)
                 for row in measure()]
     table = markdown(rows)

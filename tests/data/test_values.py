@@ -7,12 +7,15 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from burnout.data import values as values_module
 from burnout.data.registry import load_instrument
 from burnout.data.values import (
     covariate_values,
     decode_responses,
+    map_distinct,
     normalise_label,
     parse_number,
     response_lookup,
@@ -173,3 +176,36 @@ def test_decoding_a_numeric_column_of_floats():
     """Cells that are numbers already (not text) decode as well."""
     values, problems = decode([np.float64(2), 5])
     assert as_list(values) == [2.0, 5.0] and problems == []
+
+
+# --- map_distinct: Series.map, one call per distinct value -------------------------------------
+
+_CELLS = st.lists(st.sampled_from(["", " 3", "3", "Yes", "no", "Site 1", "site 1", "4.50", "x"]),
+                  max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_CELLS, st.sampled_from(["object", "str"]))
+def test_map_distinct_equals_series_map(cells, dtype):
+    series = pd.Series(cells, dtype=dtype, index=range(100, 100 + len(cells)), name="col")
+    for function in (slug, parse_number, normalise_label, str.strip,
+                     lambda value: parse_number(value) if value else np.nan,
+                     lambda value: len(value) > 1):
+        pd.testing.assert_series_equal(map_distinct(series, function), series.map(function))
+
+
+def test_map_distinct_calls_once_per_value_in_order_of_first_appearance():
+    seen = []
+
+    def numbered(value):
+        seen.append(value)
+        return f"{value}{len(seen)}"
+
+    result = map_distinct(pd.Series(["b", "a", "b", "c", "a"]), numbered)
+    assert seen == ["b", "a", "c"] and result.tolist() == ["b1", "a2", "b1", "c3", "a2"]
+
+
+def test_map_distinct_maps_non_text_cell_by_cell():
+    # 1 and 1.0 (or True) are one value to a hash table but not to str(): never merged.
+    series = pd.Series([1, 1.0, True, None], dtype=object)
+    assert map_distinct(series, str).tolist() == ["1", "1.0", "True", "None"]

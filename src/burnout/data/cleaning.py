@@ -64,6 +64,7 @@ from burnout.data.study import Source, Study
 from burnout.data.values import (
     covariate_values,
     decode_responses,
+    map_distinct,
     normalise_label,
     parse_number,
     response_lookup,
@@ -94,7 +95,7 @@ def _roster_groups(study: Study, export: Export, problems: list[Problem]) -> pd.
     labels = {normalise_label(label): name for name, label in study.groups.items()}
     labels.update({name: name for name in study.groups})
     text = cell_text(export.table[study.roster.group])
-    groups = text.map(lambda value: labels.get(normalise_label(value)))
+    groups = map_distinct(text, lambda value: labels.get(normalise_label(value)))
     known = ", ".join(f"'{label}' = {name}" for name, label in study.groups.items())
     for position in np.flatnonzero(groups.isna().to_numpy()):
         value = text.iloc[position]
@@ -122,7 +123,8 @@ def _roster_table(study: Study, export: Export, problems: list[Problem]) -> pd.D
                                 "row per participant)"))
     table = pd.DataFrame({"student_id": ids})
     if roster.site:
-        table["site"] = cell_text(export.table[roster.site]).map(lambda value: slug(value) or None)
+        table["site"] = map_distinct(cell_text(export.table[roster.site]),
+                                     lambda value: slug(value) or None)
         for position in np.flatnonzero(table["site"].isna().to_numpy()):
             problems.append(Problem(export.file, export.lines[position], roster.site, None,
                                     "empty site (rule: every participant has a site when "
@@ -133,10 +135,11 @@ def _roster_table(study: Study, export: Export, problems: list[Problem]) -> pd.D
     for column in roster.strata:
         name = _stratum_name(study, column)
         if name not in table:
-            table[name] = cell_text(export.table[column]).map(lambda value: slug(value) or None)
+            table[name] = map_distinct(cell_text(export.table[column]),
+                                       lambda value: slug(value) or None)
     if roster.sessions:
         cells = cell_text(export.table[roster.sessions])
-        numbers = cells.map(lambda value: parse_number(value) if value else np.nan)
+        numbers = map_distinct(cells, lambda value: parse_number(value) if value else np.nan)
         for position in np.flatnonzero((numbers.isna() & (cells != "")).to_numpy()):
             problems.append(Problem(export.file, export.lines[position], roster.sessions,
                                     cells.iloc[position], "not a number of sessions"))
@@ -144,7 +147,7 @@ def _roster_table(study: Study, export: Export, problems: list[Problem]) -> pd.D
     withdrawn = pd.Series(False, index=table.index)
     for column, values in roster.withdrawn.items():
         marks = {normalise_label(value) for value in values}
-        withdrawn |= cell_text(export.table[column]).map(normalise_label).isin(marks)
+        withdrawn |= map_distinct(cell_text(export.table[column]), normalise_label).isin(marks)
     table["_withdrawn"] = withdrawn.to_numpy()
     table["_line"] = list(export.lines)
     return table

@@ -30,7 +30,7 @@ from burnout.data.reading import (
 )
 from burnout.data.registry.scales import load_scale
 from burnout.data.study import Evaluation, Study
-from burnout.data.values import decode_responses, parse_number, response_lookup
+from burnout.data.values import decode_responses, map_distinct, parse_number, response_lookup
 
 __all__ = ["clean_evaluations", "clean_qualitative", "identifier_names", "CODEBOOK_COLUMNS"]
 
@@ -113,7 +113,8 @@ def _answers(evaluation: Evaluation, export, problems: list[Problem]) -> pd.Data
         answers[column] = pd.array(values.round().to_numpy(), dtype="Float64").astype("Int64")
     for column in evaluation.numeric:
         cells = cell_text(export.table[column])
-        numbers = cells.map(lambda value: parse_number(value) if value else np.nan).astype(float)
+        numbers = map_distinct(cells, lambda value: parse_number(value) if value else np.nan
+                               ).astype(float)
         for position in np.flatnonzero((numbers.isna() & (cells != "")).to_numpy()):
             problems.append(Problem(export.file, export.lines[position], column,
                                     cells.iloc[position], "not a number"))

@@ -30,6 +30,7 @@ import pandas as pd
 from burnout.core.errors import Problem, ValidationError
 from burnout.data.importers import Export, read_export
 from burnout.data.privacy import EMAIL_PATTERN
+from burnout.data.values import map_distinct
 
 __all__ = ["read_source", "require_columns", "cell_problems", "cell_text", "Pseudonyms"]
 
@@ -46,7 +47,8 @@ def cell_text(series: pd.Series) -> pd.Series:
     >>> cell_text(pd.Series([" a ", None, 3])).tolist()
     ['a', '', '3']
     """
-    return series.astype(object).where(series.notna(), "").map(lambda value: str(value).strip())
+    return map_distinct(series.astype(object).where(series.notna(), ""),
+                        lambda value: str(value).strip())
 
 
 def read_source(study, source, columns: Sequence[str], problems: list[Problem]) -> Export | None:
@@ -144,11 +146,12 @@ class Pseudonyms:
         True
         """
         return column in set(marked) or bool(
-            cell_text(ids).map(lambda value: EMAIL_PATTERN.search(value) is not None).any())
+            map_distinct(cell_text(ids), lambda value: EMAIL_PATTERN.search(value) is not None
+                         ).any())
 
     def replace(self, ids: pd.Series) -> pd.Series:
         """``ids`` with every id replaced ("" stays "")."""
-        return cell_text(ids).map(self._one)
+        return map_distinct(cell_text(ids), self._one)
 
     def _one(self, value: str) -> str:
         if not value:
