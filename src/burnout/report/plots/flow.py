@@ -10,6 +10,13 @@ A randomized trial analysed by intent to treat analyses everyone randomized, inc
 lost to follow-up: its *analysed* step is drawn last, after the chain, with the number kept in
 the analysis although lost on the way; sensitivity sets such as the per-protocol set are drawn
 beside it (CONSORT 2010 flow diagram).
+
+The template follows the steps the design declares (:mod:`burnout.data.linking`, read back from
+``flow.csv``), never the design's name: two groups start from one box of everyone (*Randomized*
+when the first step is ``randomized``: CONSORT 2010 enrolment and allocation; else *Enrolled*
+and assignment to groups: TREND) that splits into one box per group; one group is a single
+chain (enrolment to follow-up). A column on the left names the stage of every row (Enrolment,
+Allocation or Assignment, Baseline, Follow-up, Analysis). Every box is reached by an arrow.
 """
 
 from __future__ import annotations
@@ -31,9 +38,18 @@ _REQUIRED = ("step", "group", "n")
 _GROUP_ORDER = ("intervention", "control")
 
 # Layout in axes coordinates (the axes span the figure; x and y run from 0 to 1).
-_MAIN_WIDTH = 0.24  # width of a step box
-_SIDE_WIDTH = 0.17  # width of a "lost" box
-_GROUP_CENTRES = {2: (0.34, 0.66), 1: (0.5,)}
+_MAIN_WIDTH = 0.22  # width of a step box
+_SIDE_WIDTH = 0.16  # width of a "lost" box
+_SIDE_GAP = 0.03  # between a step box and its "lost" box
+_GROUP_CENTRES = {2: (0.385, 0.695), 1: (0.45,)}
+_STAGE_X = 0.025  # centre of the column of stage names
+# Stage (CONSORT 2010 / TREND) of the row of each step, and what a loss before it is called.
+_STAGES = {"randomized": "Enrolment", "enrolled": "Enrolment", "completed_pre": "Baseline",
+           "completed_post": "Follow-up", "per_protocol": "Follow-up", "analysed": "Analysis"}
+_STEP_NAMES = {"completed_pre": "Completed baseline", "completed_post": "Completed follow-up",
+               "per_protocol": "Per-protocol set"}
+_LOSSES = {"completed_pre": "No baseline\nsurvey", "completed_post": "Lost to\nfollow-up",
+           "per_protocol": "Not per\nprotocol", "analysed": "Excluded from\nanalysis"}
 
 
 def _step_label(step: str) -> str:
@@ -129,11 +145,60 @@ def _box(axes, centre_x: float, centre_y: float, width: float, height: float, te
               fontweight="bold" if bold else "normal")
 
 
-def _arrow(axes, start: tuple[float, float], end: tuple[float, float]) -> None:
-    """A thin black arrow between two points."""
+def _arrow(axes, start: tuple[float, float], end: tuple[float, float],
+           connection: str = "arc3") -> None:
+    """A thin black arrow between two points (``connection``: e.g. an elbow)."""
     axes.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=7,
                                    color=OKABE_ITO["black"], linewidth=0.8,
-                                   shrinkA=0, shrinkB=0))
+                                   shrinkA=0, shrinkB=0, connectionstyle=connection))
+
+
+def _stage(axes, top: float, bottom: float, name: str) -> None:
+    """The stage name of the rows from ``top`` to ``bottom``, vertical in the left column."""
+    top, bottom = min(top, 0.995), max(bottom, 0.005)
+    axes.add_patch(FancyBboxPatch((_STAGE_X - 0.018, bottom), 0.036, top - bottom,
+                                  boxstyle="round,pad=0.002,rounding_size=0.008",
+                                  facecolor="#DDEEF8", edgecolor="none"))
+    axes.text(_STAGE_X, (top + bottom) / 2, name, rotation=90, ha="center", va="center",
+              fontsize=7, fontweight="bold")
+
+
+def _draw_chain(axes, x: float, side: int, boxes, beside_steps, counts: pd.Series,
+                losses: list[int], colour: str, layout: dict) -> None:
+    """One group's column: its boxes, the arrows between them, the side boxes of losses."""
+    pitch, height = layout["pitch"], layout["box"]
+    side_x = x + side * (_MAIN_WIDTH / 2 + _SIDE_GAP + _SIDE_WIDTH / 2)
+    last = len(boxes) - 1
+    for index, (step, label) in enumerate(boxes):
+        y = layout["first"] - 2 * pitch * index
+        _box(axes, x, y, _MAIN_WIDTH, height, f"{label}{int(counts[step])}", colour,
+             bold=index == last)
+        if index == last:
+            for offset, beside in enumerate(beside_steps):  # reached from the analysed box
+                beside_y = y - offset * height
+                _box(axes, side_x, beside_y, _SIDE_WIDTH, height * 0.9,
+                     f"{_STEP_NAMES.get(beside, _step_label(beside))}\nn = "
+                     f"{int(counts[beside])}", colour)
+                _arrow(axes, (x + side * _MAIN_WIDTH / 2, y),
+                       (side_x - side * _SIDE_WIDTH / 2, beside_y),
+                       "arc3" if offset == 0 else "angle,angleA=0,angleB=90,rad=0")
+            continue
+        next_y = y - 2 * pitch
+        _arrow(axes, (x, y - height / 2), (x, next_y + height / 2))
+        gap_y = y - pitch
+        chain_end, side_end = (x, gap_y), (side_x - side * _SIDE_WIDTH / 2, gap_y)
+        lost = (losses[index] if index < len(losses)  # else: kept although lost (ITT)
+                else int(counts[boxes[index][0]]) - int(counts[boxes[last][0]]))
+        _arrow(axes, *((chain_end, side_end) if lost >= 0 else (side_end, chain_end)))
+        _box(axes, side_x, gap_y, _SIDE_WIDTH, height * 0.8,
+             _loss_text(boxes[index + 1][0], lost), OKABE_ITO["grey"])
+
+
+def _loss_text(step: str, lost: int) -> str:
+    """The text of the box of those lost before ``step``."""
+    if lost < 0:  # an intent-to-treat analysis keeps those lost on the way
+        return f"Kept in the\nanalysis: n = {-lost}"
+    return f"{_LOSSES.get(step, 'Lost')}: n = {lost}"
 
 
 def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
@@ -214,56 +279,51 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
                                 f"{table.loc[steps[0], group]} at {steps[0]!r}; rule: no step "
                                 f"counts more students than the first")
     # (step, text before its count) of every box of the chain, top to bottom
-    boxes = [(step, f"{_step_label(step)}\n") for step in steps]
+    boxes = [(step, f"{_STEP_NAMES.get(step, _step_label(step))}\nn = ") for step in steps]
     if analysed_step is not None:
-        boxes.append((analysed_step, f"{_step_label(analysed_step)}, intent\nto treat: "))
+        boxes.append((analysed_step, f"{_step_label(analysed_step)}, intention\nto treat: n = "))
     labels = {group: group.replace("_", " ").capitalize() for group in groups}
     labels.update(group_labels or {})
+    shared = len(groups) > 1  # one box of everyone above the groups' chains
     apply_style()
-    rows = len(boxes) * 2 - 1  # step rows with a gap row (arrow + lost box) between them
-    height = 0.45 + 0.42 * rows
+    rows = len(boxes) * 2 - 1 + (2 if shared else 0)  # step rows with gap rows between
+    height = 0.25 + 0.42 * rows
     figure, axes = plt.subplots(figsize=(width, height))
+    axes.set_position((0, 0, 1, 1))  # the diagram fills the figure: saved at its width
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
     axes.axis("off")
-    top, bottom = 1 - 0.35 / height, 0.05 / height
+    top, bottom = 1 - 0.1 / height, 0.1 / height
     pitch = (top - bottom) / rows
-    box_height = pitch * 0.78
+    layout = {"pitch": pitch, "box": pitch * 0.78,
+              "first": top - pitch * (2.5 if shared else 0.5)}  # y of the first chain row
     centres = _GROUP_CENTRES[len(groups)]
+    first = steps[0]
+    stages = [_STAGES.get(step, "") for step, _ in boxes]
+    if shared:
+        allocated = "Allocated to" if first == "randomized" else "Assigned to"
+        stages[0] = "Allocation" if first == "randomized" else "Assignment"
+        boxes[0] = (first, "")
+        common_y = top - pitch * 0.5
+        _box(axes, sum(centres) / len(centres), common_y, _MAIN_WIDTH, layout["box"],
+             f"{_STEP_NAMES.get(first, _step_label(first))}\n"
+             f"n = {int(table.loc[first].sum())}", OKABE_ITO["black"])
+        _stage(axes, common_y + pitch * 0.95, common_y - pitch * 0.95, "Enrolment")
     for position, group in enumerate(groups):
-        x = centres[position]
         colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
-        axes.text(x, 1 - 0.15 / height, labels[group], ha="center", va="center",
-                  fontsize=8, fontweight="bold", color=colour)
-        side = -1 if position == 0 else 1
-        group_losses = losses[losses["group"] == group].reset_index(drop=True)
-        side_x = x + side * (_MAIN_WIDTH / 2 + 0.04 + _SIDE_WIDTH / 2)
-        last = len(boxes) - 1
-        for index, (step, label) in enumerate(boxes):
-            y = top - pitch * (2 * index + 0.5)
-            _box(axes, x, y, _MAIN_WIDTH, box_height, f"{label}n = {int(table.loc[step, group])}",
-                 colour, bold=index == last)
-            if index == last:
-                for offset, beside in enumerate(beside_steps):
-                    beside_y = y - offset * box_height
-                    _box(axes, side_x, beside_y, _SIDE_WIDTH, box_height * 0.9,
-                         f"{_step_label(beside)} set\nn = {int(table.loc[beside, group])}",
-                         colour)
-                continue
-            next_y = top - pitch * (2 * index + 2.5)
-            _arrow(axes, (x, y - box_height / 2), (x, next_y + box_height / 2))
-            gap_y = top - pitch * (2 * index + 1.5)
-            chain_end, side_end = (x, gap_y), (side_x - side * _SIDE_WIDTH / 2, gap_y)
-            if index < len(group_losses):
-                lost = int(group_losses.loc[index, "lost"])
-            else:  # the gap above the intent-to-treat box: students lost, but kept
-                lost = int(table.loc[steps[-1], group]) - int(table.loc[analysed_step, group])
-            if lost >= 0:
-                _arrow(axes, chain_end, side_end)
-                side_text = f"Lost: n = {lost}"
-            else:
-                _arrow(axes, side_end, chain_end)
-                side_text = f"Kept in the\nanalysis: n = {-lost}"
-            _box(axes, side_x, gap_y, _SIDE_WIDTH, box_height * 0.8, side_text,
-                 OKABE_ITO["grey"])
+        if shared:
+            boxes_here = [(first, f"{allocated}\n{labels[group].lower()}: n = "), *boxes[1:]]
+            _arrow(axes, (sum(centres) / len(centres), common_y - layout["box"] / 2),
+                   (centres[position], layout["first"] + layout["box"] / 2),
+                   "angle,angleA=0,angleB=90,rad=0")
+        else:
+            boxes_here = boxes
+        side = -1 if shared and position == 0 else 1
+        _draw_chain(axes, centres[position], side, boxes_here, beside_steps, table[group],
+                    losses[losses["group"] == group]["lost"].tolist(), colour, layout)
+    for name in dict.fromkeys(stage for stage in stages if stage):
+        chosen = [index for index, stage in enumerate(stages) if stage == name]
+        upper = layout["first"] - 2 * pitch * chosen[0] + pitch * 0.95
+        lower = layout["first"] - 2 * pitch * chosen[-1] - pitch * 0.95
+        _stage(axes, upper, lower, name)
     return figure
