@@ -43,7 +43,7 @@ def test_flow_diagram_draws_a_box_per_step_and_a_lost_box_per_gap():
     arrows = [patch for patch in axes.patches if isinstance(patch, FancyArrowPatch)]
     # TREND: everyone enrolled, assigned to two groups, then each group's chain
     assert len(boxes) == 1 + 2 * 4 + 2 * 3
-    assert len(arrows) == 2 + 2 * 3 * 2
+    assert len(arrows) == 1 + 2 + 2 * 3 * 2  # the split: a stem and an arrow per group
     texts = [text.get_text() for text in axes.texts]
     assert "Enrolled\nn = 155" in texts and "Assigned to\nintervention: n = 60" in texts
     assert "Completed follow-up\nn = 53" in texts and "Analysed\nn = 84" in texts
@@ -152,3 +152,22 @@ def _png_bytes(figure) -> bytes:
 def test_flow_diagram_is_byte_identical_when_rebuilt():
     assert _png_bytes(participant_flow_diagram(flow_table())) == _png_bytes(
         participant_flow_diagram(flow_table()))
+
+
+@pytest.mark.parametrize("flow", [flow_table((1200, 1154, 987, 987), (1350, 1290, 1101, 1100)),
+                                  pd.DataFrame({"step": STEPS, "group": "all",
+                                                "n": [12000, 11540, 9870, 9870]})])
+def test_every_text_of_a_box_stays_inside_its_box(flow):
+    figure = participant_flow_diagram(flow)
+    axes = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    boxes = [patch.get_window_extent(renderer) for patch in axes.patches
+             if isinstance(patch, FancyBboxPatch)]
+    for text in axes.texts:
+        extent = text.get_window_extent(renderer)
+        centre = ((extent.x0 + extent.x1) / 2, (extent.y0 + extent.y1) / 2)
+        holder = [box for box in boxes if box.contains(*centre)]
+        assert holder, f"{text.get_text()!r} is in no box"
+        box = holder[0]
+        assert (box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0
+                and extent.y1 <= box.y1), f"{text.get_text()!r} sticks out of its box"

@@ -41,7 +41,7 @@ _GROUP_ORDER = ("intervention", "control")
 _MAIN_WIDTH = 0.22  # width of a step box
 _SIDE_WIDTH = 0.16  # width of a "lost" box
 _SIDE_GAP = 0.03  # between a step box and its "lost" box
-_GROUP_CENTRES = {2: (0.385, 0.695), 1: (0.45,)}
+_GROUP_CENTRES = {2: (0.38, 0.685), 1: (0.45,)}
 _STAGE_X = 0.025  # centre of the column of stage names
 # Stage (CONSORT 2010 / TREND) of the row of each step, and what a loss before it is called.
 _STAGES = {"randomized": "Enrolment", "enrolled": "Enrolment", "completed_pre": "Baseline",
@@ -215,23 +215,28 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     width : float
         Figure width in inches (default two journal columns).
     group_labels : dict, optional
-        Header of each group's column; default the group name capitalised.
+        Name of each group in its allocation box; default the group name capitalised.
     analysed_step : str, optional
-        A step drawn last, after the chain of the other steps, as ``"<Step>, intent\\nto
+        A step drawn last, after the chain of the other steps, as ``"<Step>, intention\\nto
         treat: n = <n>"``: its count may exceed the step above it, because an intent-to-treat
         analysis keeps the students lost to follow-up; the side box of that gap then reads
         ``"Kept in the\\nanalysis: n = <k>"``, its arrow pointing back into the chain.
         ``None``: every step in one chain.
     beside_steps : sequence of str
         Steps drawn beside the last box instead of in the chain (sensitivity sets, e.g. the
-        per-protocol set), as ``"<Step> set\\nn = <n>"``.
+        per-protocol set), each reached by an arrow from the last box.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One box per group and step (``"<Step>\\nn = <n>"``), arrows between steps, and a
-        side box ``"Lost: n = <k>"`` between consecutive steps (outside of the diagram:
-        left of the left group, right of the right group).
+        ``width`` wide (the axes fill the figure). With two groups, one box of everyone at
+        the first step (``"Randomized"`` or ``"Enrolled"``) splits into a box per group
+        (``"Allocated to"`` after randomization, else ``"Assigned to"``); then one box per
+        group and step (``"<Step>\\nn = <n>"``), arrows between steps, and a side box of the
+        losses between consecutive steps (``"No baseline survey"``, ``"Lost to follow-up"``,
+        ``"Excluded from analysis"``; outside of the diagram: left of the left group, right
+        of the right group or of the single group). A column on the left names each row's
+        stage (Enrolment, Allocation or Assignment, Baseline, Follow-up, Analysis).
 
     Raises
     ------
@@ -244,13 +249,19 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     -----
     Reasons for the losses are listed in the exclusion log (``exclusions.csv``); the
     figure caption should point to it. The TREND statement asks for the flow of
-    participants through each stage of a non-randomized study (Des Jarlais et al. 2004).
+    participants through each stage of a non-randomized study (Des Jarlais et al. 2004); the
+    CONSORT 2010 diagram shows enrolment, allocation, follow-up and analysis of a randomized
+    trial (Schulz et al. 2010). The template is chosen from the steps of ``flow`` (which the
+    design declares), never from the design's name.
 
     References
     ----------
     Des Jarlais DC, Lyles C, Crepaz N; TREND Group. Improving the reporting quality of
     nonrandomized evaluations of behavioral and public health interventions: the TREND
     statement. Am J Public Health. 2004;94(3):361-366.
+
+    Schulz KF, Altman DG, Moher D; CONSORT Group. CONSORT 2010 statement: updated guidelines
+    for reporting parallel group randomised trials. BMJ. 2010;340:c332.
 
     Examples
     --------
@@ -259,8 +270,8 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     ...                      "n": [60, 55, 51, 90, 88, 84]})
     >>> figure = participant_flow_diagram(flow)
     >>> texts = [text.get_text() for text in figure.axes[0].texts]
-    >>> sorted(text for text in texts if text.startswith("Lost"))
-    ['Lost: n = 2', 'Lost: n = 4', 'Lost: n = 4', 'Lost: n = 5']
+    >>> texts[0], sorted(text for text in texts if text.startswith("No baseline"))
+    ('Enrolled\\nn = 150', ['No baseline\\nsurvey: n = 2', 'No baseline\\nsurvey: n = 5'])
     """
     all_steps, groups, table = _checked_counts(flow)
     if len(groups) > 2:
@@ -309,13 +320,20 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
              f"{_STEP_NAMES.get(first, _step_label(first))}\n"
              f"n = {int(table.loc[first].sum())}", OKABE_ITO["black"])
         _stage(axes, common_y + pitch * 0.95, common_y - pitch * 0.95, "Enrolment")
+        # the split: down from everyone, across to the groups' columns, down into each
+        middle = sum(centres) / len(centres)
+        axes.add_patch(FancyArrowPatch((middle, common_y - layout["box"] / 2),
+                                       (middle, common_y - pitch), arrowstyle="-",
+                                       color=OKABE_ITO["black"], linewidth=0.8, shrinkA=0,
+                                       shrinkB=0))
+        axes.plot([centres[0], centres[-1]], [common_y - pitch] * 2, color=OKABE_ITO["black"],
+                  linewidth=0.8, solid_capstyle="butt")
     for position, group in enumerate(groups):
         colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
         if shared:
             boxes_here = [(first, f"{allocated}\n{labels[group].lower()}: n = "), *boxes[1:]]
-            _arrow(axes, (sum(centres) / len(centres), common_y - layout["box"] / 2),
-                   (centres[position], layout["first"] + layout["box"] / 2),
-                   "angle,angleA=0,angleB=90,rad=0")
+            _arrow(axes, (centres[position], common_y - pitch),
+                   (centres[position], layout["first"] + layout["box"] / 2))
         else:
             boxes_here = boxes
         side = -1 if shared and position == 0 else 1
