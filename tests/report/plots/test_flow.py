@@ -94,6 +94,7 @@ def test_a_single_group_flow_is_one_connected_chain():
     texts = [text.get_text() for text in axes.texts]
     assert "Enrolled\nn = 40" in texts and "Allocation" not in texts
     assert "Assignment" not in texts
+    assert round(axes.figure.get_figwidth() * 25.4) == 89  # one journal column
     assert_every_box_is_reached_by_an_arrow(axes)
 
 

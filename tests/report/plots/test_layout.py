@@ -90,7 +90,9 @@ SINGLE = {
     "simulation_power_mbi": lambda: power_curves(
         realistic.simulation_summary(realistic.MBI_SCORES)),
 }
-ONE_COLUMN_FIGURES = {"prevalence"}
+# one-column figures (89 mm): the prevalence plot, and the flow of a single group
+ONE_COLUMN_FIGURES = {"prevalence (randomized)", "prevalence (nonrandomized)",
+                      "prevalence (single_group)", "flow (single_group)"}
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +115,20 @@ def test_design_figures_have_no_overlapping_text_and_a_journal_width(name, desig
 @pytest.mark.parametrize("name", list(SINGLE))
 def test_other_figures_have_no_overlapping_text_and_a_journal_width(name):
     _check(name, SINGLE[name]())
+
+
+def test_the_check_finds_overlapping_text_text_off_the_canvas_and_a_wide_file():
+    figure = plt.figure(figsize=(120 / 25.4, 3))
+    axes = figure.add_subplot()
+    axes.set_xticks([0.5, 0.51], ["a long tick label", "another long one"])  # overlap
+    axes.text(1.3, 0.5, "beyond the right edge", transform=axes.transAxes)
+    axes.set_yticks([0.5, 2.0], ["kept", "hidden: outside the view limits"])
+    axes.set_ylim(0, 1)
+    problems = text_problems(figure)
+    assert len(problems) == 2
+    assert problems[0] == "outside the canvas: 'beyond the right edge'"
+    assert problems[1] in ("overlap: 'a long tick label' and 'another long one'",
+                           "overlap: 'another long one' and 'a long tick label'")
+    assert saved_size_problems(figure) == []
+    assert saved_size_problems(figure, max_width_mm=89) == [
+        "PNG 120.0 mm wide, more than 89 mm", "PDF 120.0 mm wide, more than 89 mm"]

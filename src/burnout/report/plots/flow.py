@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from burnout.core.errors import DataError
-from burnout.report.plots.style import GROUP_COLORS, OKABE_ITO, TWO_COLUMNS, apply_style
+from burnout.report.plots.style import GROUP_COLORS, OKABE_ITO, ONE_COLUMN, TWO_COLUMNS, apply_style
 
 __all__ = ["flow_losses", "participant_flow_diagram"]
 
@@ -38,11 +38,14 @@ _REQUIRED = ("step", "group", "n")
 _GROUP_ORDER = ("intervention", "control")
 
 # Layout in axes coordinates (the axes span the figure; x and y run from 0 to 1).
-_MAIN_WIDTH = 0.22  # width of a step box
-_SIDE_WIDTH = 0.16  # width of a "lost" box
-_SIDE_GAP = 0.03  # between a step box and its "lost" box
-_GROUP_CENTRES = {2: (0.38, 0.685), 1: (0.45,)}
-_STAGE_X = 0.025  # centre of the column of stage names
+# Per number of groups: the figure's default width (two journal columns for two groups, one
+# column for one group), the width of a step box ("main"), of a "lost" box ("side"), the gap
+# between them, the centre of each group's column, and the centre and width of the column of
+# stage names.
+_GEOMETRY = {2: {"width": TWO_COLUMNS, "main": 0.22, "side": 0.16, "gap": 0.03,
+                 "centres": (0.38, 0.685), "stage": 0.025, "stage_width": 0.036},
+             1: {"width": ONE_COLUMN, "main": 0.45, "side": 0.33, "gap": 0.035,
+                 "centres": (0.395,), "stage": 0.045, "stage_width": 0.07}}
 # Stage (CONSORT 2010 / TREND) of the row of each step, and what a loss before it is called.
 _STAGES = {"randomized": "Enrolment", "enrolled": "Enrolment", "completed_pre": "Baseline",
            "completed_post": "Follow-up", "per_protocol": "Follow-up", "analysed": "Analysis"}
@@ -153,13 +156,14 @@ def _arrow(axes, start: tuple[float, float], end: tuple[float, float],
                                    shrinkA=0, shrinkB=0, connectionstyle=connection))
 
 
-def _stage(axes, top: float, bottom: float, name: str) -> None:
+def _stage(axes, top: float, bottom: float, name: str, layout: dict) -> None:
     """The stage name of the rows from ``top`` to ``bottom``, vertical in the left column."""
     top, bottom = min(top, 0.995), max(bottom, 0.005)
-    axes.add_patch(FancyBboxPatch((_STAGE_X - 0.018, bottom), 0.036, top - bottom,
+    x, width = layout["stage"], layout["stage_width"]
+    axes.add_patch(FancyBboxPatch((x - width / 2, bottom), width, top - bottom,
                                   boxstyle="round,pad=0.002,rounding_size=0.008",
                                   facecolor="#DDEEF8", edgecolor="none"))
-    axes.text(_STAGE_X, (top + bottom) / 2, name, rotation=90, ha="center", va="center",
+    axes.text(x, (top + bottom) / 2, name, rotation=90, ha="center", va="center",
               fontsize=7, fontweight="bold")
 
 
@@ -167,30 +171,31 @@ def _draw_chain(axes, x: float, side: int, boxes, beside_steps, counts: pd.Serie
                 losses: list[int], colour: str, layout: dict) -> None:
     """One group's column: its boxes, the arrows between them, the side boxes of losses."""
     pitch, height = layout["pitch"], layout["box"]
-    side_x = x + side * (_MAIN_WIDTH / 2 + _SIDE_GAP + _SIDE_WIDTH / 2)
+    main, side_width = layout["main"], layout["side"]
+    side_x = x + side * (main / 2 + layout["gap"] + side_width / 2)
     last = len(boxes) - 1
     for index, (step, label) in enumerate(boxes):
         y = layout["first"] - 2 * pitch * index
-        _box(axes, x, y, _MAIN_WIDTH, height, f"{label}{int(counts[step])}", colour,
+        _box(axes, x, y, main, height, f"{label}{int(counts[step])}", colour,
              bold=index == last)
         if index == last:
             for offset, beside in enumerate(beside_steps):  # reached from the analysed box
                 beside_y = y - offset * height
-                _box(axes, side_x, beside_y, _SIDE_WIDTH, height * 0.9,
+                _box(axes, side_x, beside_y, side_width, height * 0.9,
                      f"{_STEP_NAMES.get(beside, _step_label(beside))}\nn = "
                      f"{int(counts[beside])}", colour)
-                _arrow(axes, (x + side * _MAIN_WIDTH / 2, y),
-                       (side_x - side * _SIDE_WIDTH / 2, beside_y),
+                _arrow(axes, (x + side * main / 2, y),
+                       (side_x - side * side_width / 2, beside_y),
                        "arc3" if offset == 0 else "angle,angleA=0,angleB=90,rad=0")
             continue
         next_y = y - 2 * pitch
         _arrow(axes, (x, y - height / 2), (x, next_y + height / 2))
         gap_y = y - pitch
-        chain_end, side_end = (x, gap_y), (side_x - side * _SIDE_WIDTH / 2, gap_y)
+        chain_end, side_end = (x, gap_y), (side_x - side * side_width / 2, gap_y)
         lost = (losses[index] if index < len(losses)  # else: kept although lost (ITT)
                 else int(counts[boxes[index][0]]) - int(counts[boxes[last][0]]))
         _arrow(axes, *((chain_end, side_end) if lost >= 0 else (side_end, chain_end)))
-        _box(axes, side_x, gap_y, _SIDE_WIDTH, height * 0.8,
+        _box(axes, side_x, gap_y, side_width, height * 0.8,
              _loss_text(boxes[index + 1][0], lost), OKABE_ITO["grey"])
 
 
@@ -201,7 +206,7 @@ def _loss_text(step: str, lost: int) -> str:
     return f"{_LOSSES.get(step, 'Lost')}: n = {lost}"
 
 
-def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
+def participant_flow_diagram(flow: pd.DataFrame, width: float | None = None,
                              group_labels: dict[str, str] | None = None,
                              analysed_step: str | None = None,
                              beside_steps: Sequence[str] = ()) -> Figure:
@@ -212,8 +217,9 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     flow : pandas.DataFrame
         ``flow.csv`` of the cleaning stage: ``step``, ``group``, ``n``; steps are drawn top to
         bottom in their order of appearance; intervention left of control.
-    width : float
-        Figure width in inches (default two journal columns).
+    width : float, optional
+        Figure width in inches; default two journal columns (183 mm) for two groups, one
+        column (89 mm) for one group.
     group_labels : dict, optional
         Name of each group in its allocation box; default the group name capitalised.
     analysed_step : str, optional
@@ -299,16 +305,16 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
     apply_style()
     rows = len(boxes) * 2 - 1 + (2 if shared else 0)  # step rows with gap rows between
     height = 0.25 + 0.42 * rows
-    figure, axes = plt.subplots(figsize=(width, height))
+    figure, axes = plt.subplots(figsize=(width or _GEOMETRY[len(groups)]["width"], height))
     axes.set_position((0, 0, 1, 1))  # the diagram fills the figure: saved at its width
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
     axes.axis("off")
     top, bottom = 1 - 0.1 / height, 0.1 / height
     pitch = (top - bottom) / rows
-    layout = {"pitch": pitch, "box": pitch * 0.78,
+    layout = {**_GEOMETRY[len(groups)], "pitch": pitch, "box": pitch * 0.78,
               "first": top - pitch * (2.5 if shared else 0.5)}  # y of the first chain row
-    centres = _GROUP_CENTRES[len(groups)]
+    centres = layout["centres"]
     first = steps[0]
     stages = [_STAGES.get(step, "") for step, _ in boxes]
     if shared:
@@ -316,10 +322,11 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
         stages[0] = "Allocation" if first == "randomized" else "Assignment"
         boxes[0] = (first, "")
         common_y = top - pitch * 0.5
-        _box(axes, sum(centres) / len(centres), common_y, _MAIN_WIDTH, layout["box"],
+        _box(axes, sum(centres) / len(centres), common_y, layout["main"], layout["box"],
              f"{_STEP_NAMES.get(first, _step_label(first))}\n"
              f"n = {int(table.loc[first].sum())}", OKABE_ITO["black"])
-        _stage(axes, common_y + pitch * 0.95, common_y - pitch * 0.95, "Enrolment")
+        _stage(axes, common_y + pitch * 0.95, common_y - pitch * 0.95, "Enrolment",
+               layout)
         # the split: down from everyone, across to the groups' columns, down into each
         middle = sum(centres) / len(centres)
         axes.add_patch(FancyArrowPatch((middle, common_y - layout["box"] / 2),
@@ -343,5 +350,5 @@ def participant_flow_diagram(flow: pd.DataFrame, width: float = TWO_COLUMNS,
         chosen = [index for index, stage in enumerate(stages) if stage == name]
         upper = layout["first"] - 2 * pitch * chosen[0] + pitch * 0.95
         lower = layout["first"] - 2 * pitch * chosen[-1] - pitch * 0.95
-        _stage(axes, upper, lower, name)
+        _stage(axes, upper, lower, name, layout)
     return figure
