@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from burnout.data.registry import load_instrument
-
 __all__ = ["TRIAL_SCORES", "MBI_SCORES", "analysis_table", "long_table", "flow_table",
            "primary_estimates", "diagnostics_table", "likert_summaries", "theme_frequencies",
            "meta_inputs", "simulation_summary"]
@@ -75,11 +73,6 @@ def primary_estimates(scores=TRIAL_SCORES, seed: int = 3) -> pd.DataFrame:
         rows.append({"outcome": score, "estimate": estimate, "ci_low": estimate - half,
                      "ci_high": estimate + half, "p": float(generator.uniform(0.0004, 0.9))})
     return pd.DataFrame(rows)
-
-
-def instrument_title(score: str) -> str:
-    """The registry's title of the instrument measuring ``score``."""
-    return load_instrument(_RANGES[score][0]).title
 
 
 def diagnostics_table(count: int = 135, seed: int = 4) -> pd.DataFrame:
