@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -53,3 +54,23 @@ def test_figures_are_byte_identical_and_undated(tmp_path):
     pdf = first[1].read_bytes()
     assert b"CreationDate" not in pdf and pdf.startswith(b"%PDF")
     assert first[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_figures_are_saved_at_their_declared_width_with_text_sticking_out(tmp_path):
+    from PIL import Image
+
+    figure = Figure(figsize=(89 / 25.4, 2))
+    axes = figure.add_subplot()
+    axes.set_ylabel("a label far outside " * 3, labelpad=60)  # would grow a tight bbox
+    png, pdf = save_figure(figure, tmp_path / "fig")
+    with Image.open(png) as image:
+        assert image.info["dpi"][0] == pytest.approx(300, abs=0.01)
+        assert image.size[0] == round(89 / 25.4 * 300)
+    media = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ", pdf.read_bytes())
+    assert float(media.group(1)) == pytest.approx(89 / 25.4 * 72, abs=0.01)  # 89 mm in points
+
+
+def test_figures_wider_than_two_journal_columns_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="190.0 mm wide.*at most 183 mm"):
+        save_figure(Figure(figsize=(190 / 25.4, 2)), tmp_path / "wide")
+    assert not (tmp_path / "wide.png").exists()

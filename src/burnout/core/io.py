@@ -32,6 +32,7 @@ __all__ = [
     "write_results",
     "write_json",
     "save_figure",
+    "MAX_FIGURE_WIDTH_MM",
     "FLOAT_FORMAT",
 ]
 
@@ -156,17 +157,42 @@ def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
     return write_text(text + "\n", path)
 
 
+# The widest figure a journal prints: two columns, 183 mm (Nature, Cell, PLOS and most others).
+MAX_FIGURE_WIDTH_MM = 183.0
+
+
 def save_figure(figure, path_stem: str | os.PathLike[str], dpi: int = 300) -> list[Path]:
     """Save a matplotlib figure as ``<stem>.png`` (``dpi``) and vector ``<stem>.pdf``.
 
-    Metadata that would change between runs (creation dates, software versions) is left
-    out, so a rebuild gives byte-identical files.
+    The files have exactly the figure's size (no ``bbox_inches="tight"``, which grows the
+    canvas around text that sticks out): a figure declared one or two journal columns wide is
+    saved that wide, so its layout (constrained or tight, at a fixed size) must keep every text
+    on the canvas. Metadata that would change between runs (creation dates, software versions)
+    is left out, so a rebuild gives byte-identical files.
 
     Returns
     -------
     list of Path
         The PNG and PDF paths written.
+
+    Raises
+    ------
+    ValueError
+        When the figure is wider than :data:`MAX_FIGURE_WIDTH_MM`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import matplotlib.pyplot as plt
+    >>> figure = plt.figure(figsize=(89 / 25.4, 2.0))
+    >>> png, pdf = save_figure(figure, pathlib.Path(tempfile.mkdtemp()) / "empty")
+    >>> png.suffix, pdf.suffix
+    ('.png', '.pdf')
     """
+    width_mm = figure.get_figwidth() * 25.4
+    if width_mm > MAX_FIGURE_WIDTH_MM + 0.01:
+        raise ValueError(f"save_figure: the figure is {width_mm:.1f} mm wide; journals print at "
+                         f"most {MAX_FIGURE_WIDTH_MM:.0f} mm (two columns)")
     stem = Path(path_stem)
     written = []
     for suffix, metadata in (
@@ -175,6 +201,6 @@ def save_figure(figure, path_stem: str | os.PathLike[str], dpi: int = 300) -> li
     ):
         target = stem.with_suffix(suffix)
         with atomic_path(target) as tmp:
-            figure.savefig(tmp, format=suffix[1:], dpi=dpi, metadata=metadata, bbox_inches="tight")
+            figure.savefig(tmp, format=suffix[1:], dpi=dpi, metadata=metadata)
         written.append(target)
     return written

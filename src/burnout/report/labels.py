@@ -14,7 +14,7 @@ from functools import lru_cache
 from burnout.data.registry import REGISTRY_DIR, load_instrument
 from burnout.measures.scoring import BURNOUT_COLUMN
 
-__all__ = ["outcome_label", "outcome_labels", "codebook_labels"]
+__all__ = ["outcome_label", "outcome_labels", "outcome_family", "codebook_labels"]
 
 
 @lru_cache(maxsize=1)
@@ -25,6 +25,58 @@ def _registry_labels() -> dict[str, str]:
         labels.update({name: score.display for name, score in instrument.subscales.items()})
         labels.update({name: cutoff.label for name, cutoff in instrument.cutoffs.items()})
     return labels
+
+
+def _short_title(title: str) -> str:
+    """``"Name - Version (ABBR)"`` -> ``"Name (ABBR)"``: the instrument without its version."""
+    depth, start = 0, None
+    for position in range(len(title) - 1, -1, -1):  # the last top-level parenthesis
+        depth += {")": 1, "(": -1}.get(title[position], 0)
+        if depth == 0 and title[position] == "(":
+            start = position
+            break
+    if start is None or " - " not in title[:start]:
+        return title
+    return f"{title[:start].split(' - ')[0].strip()} {title[start:]}"
+
+
+@lru_cache(maxsize=1)
+def _registry_families() -> dict[str, str]:
+    families = {}
+    for path in sorted(REGISTRY_DIR.glob("*.yaml")):
+        instrument = load_instrument(path.stem)
+        title = _short_title(instrument.title)
+        families.update({name: title for name in (*instrument.subscales, *instrument.cutoffs)})
+    return families
+
+
+def _base_name(name: str, known) -> str:
+    """``name`` without a ``_pre``, ``_post`` or ``_change`` suffix when ``known`` has it."""
+    for suffix in ("_change", "_post", "_pre"):
+        if name not in known and name.endswith(suffix) and name[: -len(suffix)] in known:
+            return name[: -len(suffix)]
+    return name
+
+
+def outcome_family(name: str) -> str:
+    """The instrument measuring a score or flag: the outcome family whose scale it shares.
+
+    Scores of one instrument are on comparable scales and may share a forest-plot panel; those
+    of different instruments may not. The name is the registry's title without its version
+    (``"Name (ABBR)"``). A name the registry does not know is its own family (its
+    display name).
+
+    Examples
+    --------
+    >>> outcome_family("ee") == outcome_family("dp_change")
+    True
+    >>> outcome_family("self_compassion"), outcome_family("ee")
+    ('Self-Compassion Scale (SCS-SF)', 'Maslach Burnout Inventory (MBI-HSS (MP))')
+    >>> outcome_family("my_score")
+    'my_score'
+    """
+    families = _registry_families()
+    return families.get(_base_name(name, families), outcome_label(name))
 
 
 def outcome_label(name: str) -> str:

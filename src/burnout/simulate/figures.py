@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 
@@ -46,8 +47,9 @@ def power_curves(summary: pd.DataFrame, power: float = 0.8, alpha: float = 0.05)
     outcomes = list(dict.fromkeys(drawn["outcome"]))
     columns = min(3, max(1, len(outcomes)))
     rows = math.ceil(len(outcomes) / columns)
-    figure, axes = new_figure(TWO_COLUMNS, 2.3 * rows, nrows=rows, ncols=columns,
-                              squeeze=False)
+    figure, axes = new_figure(TWO_COLUMNS, 0.3 + 2.3 * rows + 0.16 * math.ceil(
+        len(set(zip(drawn["method"], drawn["n_intervention"], strict=True))) / 3),
+        nrows=rows, ncols=columns, squeeze=False, layout="constrained")
     methods = list(dict.fromkeys(drawn["method"]))
     sizes = list(dict.fromkeys(zip(drawn["n_intervention"], drawn["n_control"], strict=True)))
     for panel, outcome in zip(axes.flat, outcomes, strict=False):
@@ -64,13 +66,12 @@ def power_curves(summary: pd.DataFrame, power: float = 0.8, alpha: float = 0.05)
         for level in (alpha, power):
             panel.axhline(level, color=OKABE_ITO["grey"], linewidth=0.6, linestyle=":")
         panel.set_ylim(0, 1.02)
-        panel.set_title(outcome_label(outcome))
+        panel.set_title(textwrap.fill(outcome_label(outcome), 28, break_on_hyphens=False))
         panel.set_xlabel("Effect (scale points)")
         panel.set_ylabel("Rejection rate (power)")
     for panel in list(axes.flat)[len(outcomes):]:
         panel.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)),
-                  frameon=False, bbox_to_anchor=(0.5, -0.02 - 0.05 * math.ceil(len(labels) / 3)))
-    figure.tight_layout()
+    figure.legend(handles, labels, loc="outside lower center", ncol=min(3, len(labels)),
+                  frameon=False)
     return figure

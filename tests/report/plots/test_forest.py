@@ -73,3 +73,18 @@ def test_forest_plot_reads_results_in_the_shared_vocabulary():
     # The old column name of the estimate is refused, naming the new one.
     with pytest.raises(DataError, match=r"\['estimate'\] missing"):
         forest_plot(ESTIMATES.rename(columns={"estimate": "difference"}))
+
+
+def test_forest_plot_draws_each_scale_in_its_own_panel():
+    mixed = pd.concat([ESTIMATES.assign(panel="MBI"),
+                       pd.DataFrame({"label": ["Flourishing"], "estimate": [0.45],
+                                     "ci_low": [0.004], "ci_high": [0.897], "p": [0.048],
+                                     "panel": ["SFI"]})], ignore_index=True)
+    figure = forest_plot(mixed)
+    mbi, mbi_text, sfi, sfi_text = figure.axes
+    assert [label.get_text() for label in mbi.get_yticklabels()] == ["EE", "DP", "PA"]
+    assert [label.get_text() for label in sfi.get_yticklabels()] == ["Flourishing"]
+    assert mbi.get_xlim() != sfi.get_xlim()  # one scale per panel
+    assert [text.get_text() for text in mbi.texts] == ["MBI"]  # the panel's title
+    assert [text.get_text() for text in sfi_text.texts] == ["0.5 (0.0 to 0.9)", "0.05"]
+    assert sfi.get_xlabel() and not mbi.get_xlabel()  # the axis label once, at the bottom

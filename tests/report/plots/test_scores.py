@@ -45,7 +45,10 @@ def test_pre_post_scores_draw_every_student_and_the_group_median():
     np.testing.assert_allclose(median, [complete["ee_pre"].median(),
                                         complete["ee_post"].median()])
     assert top_left.get_title() == outcome_label("ee") == "Emotional exhaustion"
-    assert "n = 6" in [text.get_text() for text in top_left.texts]
+    # n is the x label, below the axis: off the data
+    assert top_left.get_xlabel() == "n = 6" and not top_left.texts
+    # the groups compared on one score share its y axis
+    assert top_left.get_ylim() == figure.axes[3].get_ylim()
 
 
 def test_change_distributions_are_deterministic_for_a_seed():

@@ -9,6 +9,8 @@ here) and published ones are told apart by a marker in the label column.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -74,8 +76,8 @@ def meta_forest_plot(studies: pd.DataFrame, pooled: pd.Series, xlabel: str,
     count = len(studies)
     height = 1.1 + 0.28 * (count + 2)
     figure, (axes, text_axes) = plt.subplots(
-        1, 2, figsize=(width, height), sharey=True,
-        gridspec_kw={"width_ratios": (1.5, 1.0), "wspace": 0.02})
+        1, 2, figsize=(width, height), sharey=True, layout="constrained",
+        gridspec_kw={"width_ratios": (1.5, 1.0)})
     positions = np.arange(count, 0, -1).astype(float) + 1.0
     sizes = 12 + 120 * studies["weight"].to_numpy(dtype=float) / 100
     axes.hlines(positions, studies["ci_low"], studies["ci_high"], color=OKABE_ITO["black"],
@@ -95,7 +97,7 @@ def meta_forest_plot(studies: pd.DataFrame, pooled: pd.Series, xlabel: str,
     margin = 0.06 * (high - low) if high > low else 1.0
     axes.set_xlim(low - margin, high + margin)
     axes.set_ylim(-0.2, count + 2.2)
-    labels = [str(label) for label in studies["label"]]
+    labels = [textwrap.fill(str(label), 38) for label in studies["label"]]
     summary = (f"Random-effects model (tau\u00b2 = {pooled['tau2']:.2f}, "
                f"I\u00b2 = {pooled['i2']:.0f}%)")
     axes.set_yticks([*positions, centre], [*labels, summary])
@@ -108,5 +110,4 @@ def meta_forest_plot(studies: pd.DataFrame, pooled: pd.Series, xlabel: str,
     rows.append((f"{format_number(pooled['estimate'], decimals)} "
                  f"({format_interval(pooled['ci_low'], pooled['ci_high'], decimals)})", "100%"))
     _text_column(text_axes, [*positions, centre], rows, ("Estimate (95% CI)", "Weight"))
-    figure.subplots_adjust(left=0.34, right=0.98, bottom=0.5 / height, top=1 - 0.3 / height)
     return figure

@@ -6,6 +6,8 @@ Both figures read ``analysis.csv`` of the scoring stage (one row per analysed st
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -20,6 +22,7 @@ from burnout.report.plots.style import GROUP_COLORS, OKABE_ITO, TWO_COLUMNS, app
 __all__ = ["pre_post_scores", "change_distributions"]
 
 _EVERYONE = "all participants"  # the one "group" of a single-group study
+_MAX_COLUMNS = 4  # panels per row: more would squeeze titles and tick labels at 183 mm
 
 
 def _grouped(analysis: pd.DataFrame, groups: Sequence[str]):
@@ -45,6 +48,37 @@ def _check(analysis: pd.DataFrame, columns: Sequence[str], groups: Sequence[str]
         if len(bad):
             raise DataError(f"analysis.csv, row {int(bad[0]) + 2}, column '{column}': value "
                             f"{analysis.loc[bad[0], column]!r}: rule broken: a number")
+
+
+def _blocks(count: int) -> int:
+    """Rows of panels for ``count`` panels: at most four a row, as even as possible."""
+    return math.ceil(count / _MAX_COLUMNS)
+
+
+def _grid(figure: Figure, count: int, rows_per_panel: int, width: float):
+    """Axes for ``count`` panels of ``rows_per_panel`` rows each, at most four panels a row.
+
+    Returns the grid (a numpy array of axes; unused cells removed from the figure), the
+    position ``(first row, column)`` of each panel and the character width of a panel title.
+    """
+    blocks = _blocks(count)
+    columns = math.ceil(count / blocks)
+    grid = figure.subplots(blocks * rows_per_panel, columns, squeeze=False)
+    places = [(rows_per_panel * (index // columns), index % columns) for index in range(count)]
+    for index in range(count, blocks * columns):
+        for row in range(rows_per_panel):
+            figure.delaxes(grid[rows_per_panel * (index // columns) + row, index % columns])
+    characters = int(width / columns * 72 / (0.62 * 8)) - 4  # 8 pt titles
+    return grid, places, characters
+
+
+def _title(name: str, characters: int) -> str:
+    """A panel title wrapped at ``characters`` (words whole: "SCS-SF" is not split)."""
+    return textwrap.fill(name, characters, break_on_hyphens=False)
+
+
+def _group_name(group: str) -> str:
+    return group.replace("_", " ").capitalize()
 
 
 def _labels(subscales: Sequence[str], labels: Mapping[str, str] | None) -> dict[str, str]:
@@ -76,10 +110,12 @@ def pre_post_scores(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee", "d
     Returns
     -------
     matplotlib.figure.Figure
-        A grid of panels (rows: groups, columns: subscales). In each panel, every student
-        with both scores is a thin, transparent line from "Pre" to "Post"; the bold line
-        with markers joins the group's pre and post medians. Panels of one subscale share
-        the y axis; ``n`` is given in each panel.
+        A grid of panels, ``width`` wide (constrained layout, no growth when saved): per
+        subscale a column of panels, one per group (at most four subscales a row; more wrap
+        to further rows). In each panel, every student with both scores is a thin,
+        transparent line from "Pre" to "Post"; the bold line with markers joins the group's
+        pre and post medians. The panels of one subscale share the y axis, so the groups are
+        compared on one scale; ``n`` is the x label of each panel, off the data.
 
     Raises
     ------
@@ -104,31 +140,32 @@ def pre_post_scores(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee", "d
     _check(analysis, columns, groups)
     names = _labels(subscales, labels)
     apply_style()
-    figure, axes_grid = plt.subplots(len(groups), len(subscales), squeeze=False,
-                                     figsize=(width, 1.1 + 1.6 * len(groups)), sharey="col")
-    for row, group in enumerate(groups):
-        rows = analysis[analysis["group"] == group]
-        colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
-        for column, subscale in enumerate(subscales):
-            axes = axes_grid[row, column]
+    blocks = _blocks(len(subscales))
+    figure = plt.figure(figsize=(width, 0.35 + blocks * (0.25 + 1.5 * len(groups))),
+                        layout="constrained")
+    axes_grid, places, characters = _grid(figure, len(subscales), len(groups), width)
+    for subscale, (first_row, column) in zip(subscales, places, strict=True):
+        for offset, group in enumerate(groups):
+            axes = axes_grid[first_row + offset, column]
+            if offset:  # the groups of one score share its y axis
+                axes.sharey(axes_grid[first_row, column])
+            rows = analysis[analysis["group"] == group]
+            colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
             pairs = rows[[f"{subscale}_pre", f"{subscale}_post"]].apply(
                 pd.to_numeric, errors="coerce").dropna().to_numpy(dtype=float)
             if len(pairs):
                 axes.plot(np.array([[0.0], [1.0]]).repeat(len(pairs), axis=1), pairs.T,
                           color=colour, linewidth=0.5, alpha=0.25, solid_capstyle="round")
-                medians = np.median(pairs, axis=0)
-                axes.plot([0, 1], medians, color=colour, linewidth=2.2, marker="o",
-                          markersize=4, markeredgecolor=OKABE_ITO["black"],
+                axes.plot([0, 1], np.median(pairs, axis=0), color=colour, linewidth=2.2,
+                          marker="o", markersize=4, markeredgecolor=OKABE_ITO["black"],
                           markeredgewidth=0.6, zorder=3)
             axes.set_xticks([0, 1], ["Pre", "Post"])
             axes.set_xlim(-0.25, 1.25)
-            axes.text(0.98, 0.98, f"n = {len(pairs)}", transform=axes.transAxes, ha="right",
-                      va="top", fontsize=7)
-            if row == 0:
-                axes.set_title(names[subscale], fontsize=8)
+            axes.set_xlabel(f"n = {len(pairs)}", fontsize=7)  # below the axis, off the data
+            if offset == 0:
+                axes.set_title(_title(names[subscale], characters), fontsize=8)
             if column == 0:
-                axes.set_ylabel(f"{group.replace('_', ' ').capitalize()}\nscore")
-    figure.tight_layout()
+                axes.set_ylabel(f"{_group_name(group)}\nscore")
     return figure
 
 
@@ -156,9 +193,10 @@ def change_distributions(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per subscale; per group a box (median, quartiles, whiskers to 1.5 IQR, no
-        outlier markers since every point is shown) and the students' change scores as
-        jittered points; a dashed line marks zero change.
+        One panel per subscale (at most four a row), ``width`` wide; per group a box
+        (median, quartiles, whiskers to 1.5 IQR, no outlier markers since every point is
+        shown) and the students' change scores as jittered points; a dashed line marks zero
+        change.
 
     Raises
     ------
@@ -179,10 +217,10 @@ def change_distributions(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee
     names = _labels(subscales, labels)
     generator = np.random.default_rng(seed)
     apply_style()
-    figure, axes_row = plt.subplots(1, len(subscales), squeeze=False,
-                                    figsize=(width, 2.6))
-    for column, subscale in enumerate(subscales):
-        axes = axes_row[0, column]
+    figure = plt.figure(figsize=(width, 0.3 + 2.45 * _blocks(len(subscales))), layout="constrained")
+    axes_grid, places, characters = _grid(figure, len(subscales), 1, width)
+    for subscale, (row, column) in zip(subscales, places, strict=True):
+        axes = axes_grid[row, column]
         tick_labels = []
         for position, group in enumerate(groups):
             values = pd.to_numeric(analysis.loc[analysis["group"] == group,
@@ -199,12 +237,11 @@ def change_distributions(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee
                              whiskerprops={"color": colour}, capprops={"color": colour})
                 axes.scatter(position + jitter, values, s=6, color=colour, alpha=0.55,
                              linewidths=0, zorder=3)
-            tick_labels.append(f"{group.replace('_', ' ').capitalize()}\n(n = {len(values)})")
+            tick_labels.append(f"{_group_name(group)}\n(n = {len(values)})")
         axes.axhline(0, color=OKABE_ITO["grey"], linewidth=0.8, linestyle="--", zorder=1)
         axes.set_xticks(range(len(groups)), tick_labels)
         axes.set_xlim(-0.6, len(groups) - 0.4)
-        axes.set_title(names[subscale], fontsize=8)
+        axes.set_title(_title(names[subscale], characters), fontsize=8)
         if column == 0:
             axes.set_ylabel("Change (post minus pre)")
-    figure.tight_layout()
     return figure
