@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 def _project(root: Path, stages: str = "[clean, score, describe]") -> Path:
     """A copy of the project's human-written files with the tiny study and its stage list."""
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml", "postBuild"):
         shutil.copy2(ROOT / name, root / name)  # copy2: the venv stamp stays newer than the pins
     for folder in ("notebooks", "src"):
         shutil.copytree(ROOT / folder, root / folder,

@@ -700,7 +700,7 @@ def test_make_builds_a_study_whose_export_names_hold_spaces(tmp_path):
     """`make all STUDY=...` derives its rules for exports named as Qualtrics names them."""
     study = "peer_qualtrics"
     root = make_project(tmp_path / "project", study)
-    for name in ("Makefile", "pyproject.toml", "requirements.txt"):
+    for name in ("Makefile", "pyproject.toml", "requirements.txt", "postBuild"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "src", root / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
