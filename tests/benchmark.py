@@ -378,18 +378,28 @@ def _per_call_overhead() -> list[dict]:
     for analysis in model.analyses:
         fit, on_flags = _ANALYSES[analysis]
         name = model.outcomes[0].flags[0][0] if on_flags else model.outcomes[0].name
-        seconds, _ = _best(lambda fit=fit, name=name: fit(model, wide, long, name), 20)
+        seconds, _ = _best(lambda fit=fit, name=name: fit(model, wide, long, name, {}), 20)
         rows.append(_row(f"simulation: one {analysis} fit", "Study A size",
                          f"{seconds * 1000:.1f} ms"))
     return rows
 
 
 def simulation_rows(reps: int) -> list[dict]:
-    """Replicates per second per engine, and 10,000 Study A replicates against 5 minutes."""
+    """Replicates per second per engine, and 10,000 Study A replicates against 5 minutes.
+
+    joblib keeps its worker processes between runs: a first run of a few replicates starts them
+    (the start-up a 10,000-replicate run pays once), then ``reps`` replicates are timed. The
+    projection is that start-up plus 10,000 replicates at the timed rate; ``--reps 10000``
+    times the whole run instead. dask starts a LocalCluster in each run, so its rate includes
+    the start-up.
+    """
     from burnout.simulate.engine import run_replicates
 
     model = _study_a_model()
     rows = _per_call_overhead()
+    started = time.perf_counter()
+    run_replicates(model, [0.0], 20, seed=2, engine="joblib", workers=2, progress=False)
+    start_up = time.perf_counter() - started
     rates = {}
     for engine in ("joblib", "dask"):
         started = time.perf_counter()
@@ -398,10 +408,13 @@ def simulation_rows(reps: int) -> list[dict]:
         rates[engine] = reps / elapsed
         rows.append(_row(f"simulation: Study A, {engine}, 2 workers", f"{reps} replicates",
                          f"{rates[engine]:.1f} rep/s", versus=_seconds(elapsed)))
-    projected = 10_000 / max(rates.values())
-    rows.append(_row("simulation: 10,000 Study A replicates (projected)",
-                     "unadjusted + adjusted", _seconds(projected), budget="< 300 s on 2 cores",
-                     met=projected < 300))
+    rows.append(_row("simulation: start joblib's workers, then 20 replicates", "once",
+                     _seconds(start_up)))
+    projected = start_up + 10_000 / rates["joblib"]
+    label = ("10,000 Study A replicates (timed)" if reps >= 10_000
+             else "10,000 Study A replicates (start-up + 10,000 at the joblib rate)")
+    rows.append(_row(f"simulation: {label}", "unadjusted + adjusted", _seconds(projected),
+                     budget="< 300 s on 2 cores", met=projected < 300))
     return rows
 
 
@@ -428,6 +441,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, nargs="*", default=[], metavar="K",
                         help="further k-fold copies of the first study for the scale run "
                              "(it always runs x10, x100 and x1,000)")
+    parser.add_argument("--reps", type=int, metavar="R",
+                        help="simulation replicates timed per engine (default 1,000)")
     parser.add_argument("--floor", metavar="STUDY", help=argparse.SUPPRESS)
     parser.add_argument("--scale-stages", metavar="STUDY", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -447,7 +462,8 @@ def main() -> int:
                  "mixed_model": lambda: mixed_model_rows(mixed_sizes, scratch),
                  "pipeline": lambda: pipeline_rows(studies[:1] if args.quick else studies,
                                                    scratch),
-                 "simulation": lambda: simulation_rows(100 if args.quick else 1_000),
+                 "simulation": lambda: simulation_rows(args.reps or
+                                                       (100 if args.quick else 1_000)),
                  "scale": lambda: scale_rows(SCALE_STUDY if SCALE_STUDY in studies else
                                              studies[0], ([10] if args.quick else
                                                           [10, 100, 1_000]) + args.scale,

@@ -19,6 +19,7 @@ from burnout.core.errors import DataError
 from burnout.stats.regression import (
     adjusted_difference,
     adjusted_difference_table,
+    adjusted_differences,
     adjustment_sets,
     regression_diagnostics,
     regression_diagnostics_table,
@@ -73,6 +74,19 @@ def test_hc3_agrees_with_r_sandwich_and_numpy(score):
     meat = design.T @ (design * (residuals**2 / (1 - leverage) ** 2)[:, None])
     assert result["estimate"] == pytest.approx(coefficients[1], rel=1e-8)
     assert result["se"] == pytest.approx(np.sqrt((inverse @ meat @ inverse)[1, 1]), rel=1e-8)
+
+
+@pytest.mark.parametrize("robust", [(None, "HC3"), ("HC3",), ("HC3", None)])
+def test_one_fit_under_several_standard_errors_equals_each_fit(robust):
+    # adjusted_differences builds and fits the model once; each row is the very row
+    # adjusted_difference gives for that standard error (same floats, HC3 agreeing with R).
+    both = adjusted_differences(ANALYSIS, "ee_change", robust=robust, covariates=COVARIATES)
+    each = pd.concat([adjusted_difference(ANALYSIS, "ee_change", robust=value,
+                                          covariates=COVARIATES) for value in robust],
+                     ignore_index=True)
+    pd.testing.assert_frame_equal(both, each, check_exact=True)
+    hc3 = both.loc[both["covariance"] == "HC3"].iloc[0]
+    assert hc3["se"] == pytest.approx(REFERENCE["ols"]["ee.covariates"]["hc3_se"], rel=1e-8)
 
 
 def test_missing_post_scores_are_dropped_and_counted():

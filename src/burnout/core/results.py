@@ -70,8 +70,8 @@ def result_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def tidy_result(procedure):
-    """Decorator: a procedure that computes its result as one row (a dict) returns it as a
-    one-row :func:`result_frame`; the row itself stays available as ``procedure.row``.
+    """Decorator: a procedure that computes its result as one row (a dict) or rows (a list of
+    dicts) returns it as a :func:`result_frame`; the rows stay available as ``procedure.row``.
 
     The simulation lab runs the pipeline's procedures tens of thousands of times and reads four
     numbers of each result; building a one-row DataFrame cost more than some of the fits.
@@ -90,7 +90,8 @@ def tidy_result(procedure):
     """
     @functools.wraps(procedure)
     def as_frame(*args, **kwargs) -> pd.DataFrame:
-        return result_frame([procedure(*args, **kwargs)])
+        rows = procedure(*args, **kwargs)
+        return result_frame(rows if isinstance(rows, list) else [rows])
 
     as_frame.row = procedure
     return as_frame

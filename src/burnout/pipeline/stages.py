@@ -83,7 +83,7 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           writes=("qualitative:*", "figure:themes.*", "numbers_fragment:qualitative"),
           runs_for=lambda study: study.qualitative is not None),
     Stage("figures", "08_figures",
-          reads=(*_COMMON, "flow", "waves", "analysis", "analysis_long", "unadjusted:*",
+          reads=(*_COMMON, "flow", "waves", "codebook", "analysis", "analysis_long", "unadjusted:*",
                  "adjusted:*", "figure:*"),
           writes=("figure:flow.*", "figure:pre_post_scores.*", "figure:change_scores.*",
                   "figure:forest_*", "figure:burnout_prevalence.*", "captions")),

@@ -36,9 +36,15 @@ def group_sizes(analysis: pd.DataFrame, groups: Sequence[str]) -> str:
     return ", ".join(f"{group} n = {int(counts.get(group, 0))}" for group in groups)
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Applying to EM" -> "applying to EM"; "EM" stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = (),
                     scores: Sequence[str] = (), evaluations: bool = False,
-                    qualitative: bool = False) -> dict[str, str]:
+                    qualitative: bool = False,
+                    labels: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every figure of a study with its caption, in the order of the paper.
 
     Parameters
@@ -53,6 +59,9 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
         Scores with a diagnostics figure (designs that run regression diagnostics).
     evaluations, qualitative : bool
         Whether the study has evaluation surveys (Likert figure) and coded free text (themes).
+    labels : mapping, optional
+        Covariate -> display name (the codebook's, :func:`burnout.report.labels.codebook_labels`);
+        a covariate without one is named by its column.
 
     Returns
     -------
@@ -67,9 +76,15 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
     ['flow', 'pre_post_scores', 'change_scores', 'forest_change', 'burnout_prevalence']
     >>> captions["pre_post_scores"].endswith("(n = 3).")
     True
+    >>> captions = figure_captions(get_design("nonrandomized"), pd.DataFrame(
+    ...     {"group": ["intervention", "control"]}), covariates=["em", "site"],
+    ...     labels={"em": "Applying to EM"})
+    >>> "baseline score and applying to EM, site;" in captions["forest_adjusted"]
+    True
     """
     sizes = group_sizes(analysis, design.groups)
-    adjusted_for = ", ".join(covariates) if covariates else "no other covariate"
+    named = [_in_sentence((labels or {}).get(name, name)) for name in covariates]
+    adjusted_for = ", ".join(named) if named else "no other covariate"
     captions = {design.figure(role): template.format(sizes=sizes, covariates=adjusted_for)
                 for role, template in design.captions.items()}
     if design.applies("diagnostics"):

@@ -48,8 +48,13 @@ def replicate_seeds(seed: int, reps: int) -> list[np.random.SeedSequence]:
 def _chunk(model: StudyModel, settings: Sequence, effects: Sequence[float],
            replicates: Sequence[tuple[int, np.random.SeedSequence]]) -> list[tuple]:
     """The result rows of some replicates (run in a worker)."""
+    import gc
+
     from threadpoolctl import threadpool_limits
 
+    # The libraries' hundred thousand long-lived objects leave the cyclic collector's scans:
+    # a replicate allocates many small objects, and each full collection walked them all.
+    gc.freeze()
     rows = []
     models = [with_settings(model, sizes=sizes) for sizes in settings]
     # One BLAS thread: a study-sized fit gains nothing from threads, and workers share the cores.

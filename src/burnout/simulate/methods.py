@@ -39,7 +39,7 @@ from burnout.simulate.model import StudyModel
 from burnout.stats.mixed_model import mixed_model
 from burnout.stats.paired import mcnemar_test, paired_t_test
 from burnout.stats.rank_sum import rank_sum_test
-from burnout.stats.regression import adjusted_difference
+from burnout.stats.regression import adjusted_differences
 from burnout.stats.risk import risk_ratio
 from burnout.stats.signed_rank import signed_rank_test
 
@@ -59,34 +59,41 @@ def _values(row: dict) -> tuple[float, float, float, float]:
 # Each fit calls the pipeline's procedure through its ``row``: the same computation, returned as
 # the dict of its one result row rather than a one-row DataFrame (see
 # :func:`burnout.core.results.tidy_result`), whose packaging cost more than some fits.
-def _rank_sum(model, wide, long, outcome):
+def _rank_sum(model, wide, long, outcome, memo):
     change = wide[f"{outcome}_change"].to_numpy(dtype=float)
     exposed = (wide["group"] == model.groups[0]).to_numpy()
     return rank_sum_test.row(change[exposed], change[~exposed])
 
 
 def _ols(robust):
-    def fit(model, wide, long, outcome):
-        return adjusted_difference.row(wide, f"{outcome}_change",
-                                       covariates=list(model.covariates), robust=robust)
+    # The classical and HC3 analyses share one design and one fit per dataset and outcome.
+    def fit(model, wide, long, outcome, memo):
+        if ("ols", outcome) not in memo:
+            wanted = [value for analysis, value in (("ols_change", None),
+                                                    ("ols_change_hc3", "HC3"))
+                      if analysis in model.analyses]
+            rows = adjusted_differences.row(wide, f"{outcome}_change", robust=wanted,
+                                            covariates=list(model.covariates))
+            memo[("ols", outcome)] = dict(zip(wanted, rows, strict=True))
+        return memo[("ols", outcome)][robust]
     return fit
 
 
 def _mixed(grouped):
-    def fit(model, wide, long, outcome):
+    def fit(model, wide, long, outcome, memo):
         return mixed_model.row(long, outcome, group="group" if grouped else None,
                                covariates=list(model.mixed_covariates))
     return fit
 
 
 def _paired(test):
-    def fit(model, wide, long, outcome):
+    def fit(model, wide, long, outcome, memo):
         return test.row(wide[f"{outcome}_pre"].to_numpy(dtype=float),
                         wide[f"{outcome}_post"].to_numpy(dtype=float))
     return fit
 
 
-def _risk_ratio(model, wide, long, flag):
+def _risk_ratio(model, wide, long, flag, memo):
     values = wide[f"{flag}_post"].to_numpy(dtype=float)
     counts = []
     for label in model.groups:
@@ -126,7 +133,7 @@ def analyse(model: StudyModel, wide: pd.DataFrame, long: pd.DataFrame) -> list[t
     >>> [(row[0], row[1]) for row in rows]
     [('ee', 'rank_sum'), ('ee', 'ols_change')]
     """
-    rows = []
+    rows, memo = [], {}  # memo: results one fit gives to two analyses
     for analysis in model.analyses:
         fit, on_flags = _ANALYSES[analysis]
         names = ([flag for outcome in model.outcomes for flag, _, _ in outcome.flags]
@@ -135,7 +142,7 @@ def analyse(model: StudyModel, wide: pd.DataFrame, long: pd.DataFrame) -> list[t
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    values = _values(fit(model, wide, long, name))
+                    values = _values(fit(model, wide, long, name, memo))
             except _FAILURES:
                 values = (math.nan,) * 4
             rows.append((name, analysis, *values))

@@ -31,8 +31,8 @@ from statsmodels.stats.outliers_influence import OLSInfluence
 from burnout.core.errors import DataError, numeric_column
 from burnout.core.results import tidy_result
 
-__all__ = ["adjusted_difference", "adjusted_difference_table", "regression_diagnostics",
-           "regression_diagnostics_table", "adjustment_sets"]
+__all__ = ["adjusted_difference", "adjusted_differences", "adjusted_difference_table",
+           "regression_diagnostics", "regression_diagnostics_table", "adjustment_sets"]
 
 _COVARIANCES = {None: "nonrobust", "nonrobust": "nonrobust", "HC3": "HC3"}
 # Name of the group indicator column in the design matrix.
@@ -133,15 +133,49 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
 
 def _fit(response: np.ndarray, design: np.ndarray, robust: str | None):
     """Fit OLS with classical or HC3 standard errors (t-based intervals in both)."""
-    if robust not in _COVARIANCES:
-        raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {robust!r}")
-    covariance = _COVARIANCES[robust]
+    return _fits(response, design, (robust,))[0]
+
+
+def _fits(response: np.ndarray, design: np.ndarray, robust: Sequence[str | None]) -> list:
+    """One OLS fit, with each covariance of ``robust``: [(results, covariance name), ...]."""
+    unknown = [value for value in robust if value not in _COVARIANCES]
+    if unknown:
+        raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {unknown[0]!r}")
     # Plain arrays: statsmodels' pandas wrapping of every result cost more than the fit itself
     # on a study-sized table. Column-major, as pandas would hand the design over.
     model = sm.OLS(response, design)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return model.fit(cov_type=covariance, use_t=True), covariance
+        # What fit(cov_type=...) does: the classical fit, then its robust covariance.
+        classical = model.fit(use_t=True)
+        return [(classical if _COVARIANCES[value] == "nonrobust" else
+                 classical.get_robustcov_results(cov_type=_COVARIANCES[value], use_t=True),
+                 _COVARIANCES[value]) for value in robust]
+
+
+def _difference_row(fitted, names: list[str], design: np.ndarray, outcome: str,
+                    covariates: Sequence[str], confidence: float, n_dropped: int) -> dict:
+    """The result row of the group term of one fit (see :func:`adjusted_difference`)."""
+    results, covariance = fitted
+    term = names.index(GROUP_TERM)
+    interval = results.conf_int(alpha=1 - confidence)[term]
+    exposed_rows = int(design[:, term].sum())
+    return {
+        "outcome": outcome, "method": "ols" if covariance == "nonrobust" else "ols_hc3",
+        "measure": "adjusted mean difference", "estimate": float(results.params[term]),
+        "se": float(results.bse[term]), "ci_low": float(interval[0]),
+        "ci_high": float(interval[1]), "confidence": float(confidence),
+        "statistic": float(results.tvalues[term]), "df": float(results.df_resid),
+        "p": float(results.pvalues[term]), "n": int(results.nobs),
+        "n_intervention": exposed_rows, "n_control": int(results.nobs) - exposed_rows,
+        "n_dropped": n_dropped, "covariance": covariance,
+        "covariates": ", ".join(covariates)}
+
+
+def _checked_confidence(confidence: float) -> None:
+    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+        raise DataError(f"adjusted_difference: confidence must be strictly between 0 and 1, "
+                        f"got {confidence!r}")
 
 
 @tidy_result
@@ -216,25 +250,50 @@ def adjusted_difference(data: pd.DataFrame, outcome: str, group: str = "group",
     >>> round(float(result["estimate"].iloc[0]), 3), int(result["n"].iloc[0])
     (-3.353, 8)
     """
-    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
-        raise DataError(f"adjusted_difference: confidence must be strictly between 0 and 1, "
-                        f"got {confidence!r}")
+    _checked_confidence(confidence)
     response, names, design, _, n_dropped = _design(data, outcome, group, baseline,
                                                     covariates, exposed, unexposed)
-    results, covariance = _fit(response, design, robust)
-    term = names.index(GROUP_TERM)
-    interval = results.conf_int(alpha=1 - confidence)[term]
-    exposed_rows = int(design[:, term].sum())
-    return {
-        "outcome": outcome, "method": "ols" if covariance == "nonrobust" else "ols_hc3",
-        "measure": "adjusted mean difference", "estimate": float(results.params[term]),
-        "se": float(results.bse[term]), "ci_low": float(interval[0]),
-        "ci_high": float(interval[1]), "confidence": float(confidence),
-        "statistic": float(results.tvalues[term]), "df": float(results.df_resid),
-        "p": float(results.pvalues[term]), "n": int(results.nobs),
-        "n_intervention": exposed_rows, "n_control": int(results.nobs) - exposed_rows,
-        "n_dropped": n_dropped, "covariance": covariance,
-        "covariates": ", ".join(covariates)}
+    return _difference_row(_fit(response, design, robust), names, design, outcome, covariates,
+                           confidence, n_dropped)
+
+
+@tidy_result
+def adjusted_differences(data: pd.DataFrame, outcome: str, robust: Sequence[str | None] = (
+        None, "HC3"), group: str = "group", baseline: str | None = "auto",
+        covariates: Sequence[str] = (), confidence: float = 0.95, exposed: str = "intervention",
+        unexposed: str = "control") -> pd.DataFrame:
+    """:func:`adjusted_difference` under several standard errors, from one fit of the model.
+
+    The classical and HC3 rows of the adjusted stage (or of a simulated dataset) share their
+    design matrix and coefficients; this builds and fits them once.
+
+    Parameters
+    ----------
+    robust : sequence of {None, "HC3"}
+        The standard errors, one result row each, in this order.
+    data, outcome, group, baseline, covariates, confidence, exposed, unexposed
+        As in :func:`adjusted_difference`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`adjusted_difference` for each of ``robust``, equal to them.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({
+    ...     "group": ["intervention", "control"] * 4,
+    ...     "ee_pre": [20, 22, 25, 18, 30, 27, 15, 21],
+    ...     "ee_change": [-3, 0, -4, 1, -6, -1, -1, 0]})
+    >>> result = adjusted_differences(data, "ee_change")
+    >>> result["method"].tolist(), bool(result["estimate"].nunique() == 1)
+    (['ols', 'ols_hc3'], True)
+    """
+    _checked_confidence(confidence)
+    response, names, design, _, n_dropped = _design(data, outcome, group, baseline,
+                                                    covariates, exposed, unexposed)
+    return [_difference_row(fitted, names, design, outcome, covariates, confidence, n_dropped)
+            for fitted in _fits(response, design, list(robust))]
 
 
 def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group",
