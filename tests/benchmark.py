@@ -270,30 +270,7 @@ def _remove_outputs(copy: Path, study: str) -> None:
 def one_process_floor(study: str) -> dict[str, float]:
     """Run ``study``'s stage notebooks' code cells in this process, one IPython shell, no kernel
     and no papermill (``--floor``; the caller sets BURNOUT_ROOT); seconds per stage."""
-    import nbformat
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.utils.capture import capture_output
-
-    from burnout.core.paths import NOTEBOOKS_DIR
-    from burnout.data.study import load_study
-    from burnout.designs import design_of
-    from burnout.pipeline.parameters import load_parameters, stage_parameters
-    from burnout.pipeline.stages import study_stages
-
-    described, params = load_study(study), load_parameters(study)
-    design, shell, seconds = design_of(described), InteractiveShell.instance(), {}
-    for stage in study_stages(described, params.get("stages")):
-        notebook = nbformat.read(NOTEBOOKS_DIR / f"{stage.notebook}.ipynb", as_version=4)
-        parameters = stage_parameters(study, stage.name, design, params)
-        started = time.perf_counter()
-        shell.reset(new_session=False)
-        with capture_output():
-            for cell in (cell for cell in notebook.cells if cell.cell_type == "code"):
-                shell.run_cell(cell.source).raise_error()
-                if "parameters" in cell.metadata.get("tags", []):
-                    shell.user_ns.update(parameters)  # what papermill's injected cell does
-        seconds[stage.name] = time.perf_counter() - started
-    return seconds
+    return run_stages(study, last=None)["seconds"]
 
 
 def _overhead_parts(python: str, environment: dict, cwd: Path) -> list[dict]:

@@ -61,9 +61,9 @@ def scale_study(project: Path, study: str, factor: int, python: str, environment
     return participants
 
 
-def run_stages(study: str, last: str = LAST_STAGE) -> dict:
-    """Run ``study``'s stages up to ``last`` in this process (``--scale-stages``); the seconds
-    of each stage and the peak resident memory (MB)."""
+def run_stages(study: str, last: str | None = LAST_STAGE) -> dict:
+    """Run ``study``'s stages up to ``last`` (None: all) in this process, one IPython shell, no
+    kernel and no papermill; the seconds of each stage and the peak resident memory (MB)."""
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output

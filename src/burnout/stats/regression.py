@@ -281,11 +281,9 @@ def adjusted_differences(data: pd.DataFrame, outcome: str, robust: Sequence[str 
 
     Examples
     --------
-    >>> data = pd.DataFrame({
-    ...     "group": ["intervention", "control"] * 4,
-    ...     "ee_pre": [20, 22, 25, 18, 30, 27, 15, 21],
-    ...     "ee_change": [-3, 0, -4, 1, -6, -1, -1, 0]})
-    >>> result = adjusted_differences(data, "ee_change")
+    >>> data = pd.DataFrame({"group": ["intervention"] * 3 + ["control"] * 3,
+    ...                      "dp_pre": [9, 14, 6, 11, 8, 12], "dp_change": [-2, -4, 0, 1, 0, -1]})
+    >>> result = adjusted_differences(data, "dp_change")
     >>> result["method"].tolist(), bool(result["estimate"].nunique() == 1)
     (['ols', 'ols_hc3'], True)
     """
