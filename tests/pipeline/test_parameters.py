@@ -11,6 +11,7 @@ from burnout.designs import get_design
 from burnout.pipeline.parameters import (
     SETTINGS,
     load_parameters,
+    outcome_roles,
     stage_parameters,
     stages_run_by,
 )
@@ -81,3 +82,41 @@ def test_the_stages_a_study_runs():
     coaching = stages_run_by("coaching")  # neither
     assert "survey" not in coaching and "qualitative" not in coaching
     assert coaching[0] == "clean" and coaching[-1] == "manuscript"
+
+
+SCORES = ["ee", "dp", "pa", "self_compassion"]
+
+
+def test_outcome_roles_put_every_undeclared_score_in_secondary():
+    roles = outcome_roles({"outcomes": {"primary": ["pa", "ee"]}}, SCORES)
+    assert roles.primary == ("ee", "pa")  # the study's score order, not the file's
+    assert roles.secondary == ("dp", "self_compassion")
+    assert roles.declared and roles.role("dp") == "secondary"
+
+
+def test_without_declared_roles_every_score_is_primary():
+    roles = outcome_roles({}, SCORES)
+    assert roles.primary == tuple(SCORES) and roles.secondary == () and not roles.declared
+
+
+@pytest.mark.parametrize(("declared", "message"), [
+    ({"primary": ["ee"], "tertiary": ["dp"]}, "'outcomes.tertiary' is not a role"),
+    ({"primary": ["e"]}, "lists 'e', which is not a score"),
+    ({"primary": ["ee"], "secondary": ["ee"]}, "'ee' as both primary and secondary"),
+    ({"secondary": ["ee"]}, "must name at least one score"),
+    ({"primary": "ee"}, "must be a list of score names"),
+    (["ee"], "must map primary/secondary"),
+])
+def test_bad_outcome_roles_are_named(declared, message):
+    with pytest.raises(DataError, match=message):
+        outcome_roles({"outcomes": declared}, SCORES, "params/pilot.yaml")
+
+
+def test_committed_studies_declare_their_outcome_roles():
+    from burnout.data.registry import score_names
+    from burnout.data.study import load_study
+
+    for study in ("mentorship", "coaching"):
+        scores = score_names(load_study(study).instrument_names)
+        roles = outcome_roles(load_parameters(study), scores)
+        assert roles.declared and roles.primary == ("ee", "dp", "pa")

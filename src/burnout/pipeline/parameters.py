@@ -7,6 +7,9 @@ decimals). ``params/<study>.yaml`` is optional and overrides either, stage by st
     stages: [clean, score, describe, unadjusted, adjusted, figures, tables, manuscript]  # optional
     seed: 20190601            # the seed of a synthetic replica's generator (make replica)
     aliases: {old.key: new.key}   # numbers.json keys kept under an old name for manuscripts
+    outcomes:                 # optional: the outcomes' roles, declared before the analysis
+      primary: [ee, dp, pa]
+      secondary: [self_compassion, flourishing]   # Holm-adjusted, called exploratory
     adjusted:                 # a stage's section: papermill parameters of its notebook
       covariates: [site, gender]
 
@@ -17,6 +20,8 @@ the closest known one), and the runner refuses a parameter the stage's notebook 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -25,10 +30,13 @@ from burnout.core.errors import DataError
 from burnout.core.paths import PARAMS_DIR
 from burnout.pipeline.stages import STAGES
 
-__all__ = ["load_parameters", "stage_parameters", "stages_run_by", "SETTINGS"]
+__all__ = ["load_parameters", "stage_parameters", "stages_run_by", "outcome_roles",
+           "OutcomeRoles", "SETTINGS"]
 
 # Top-level keys that are not stage sections.
-SETTINGS = ("stages", "seed", "aliases")
+SETTINGS = ("stages", "seed", "aliases", "outcomes")
+# The roles an outcome can be declared in under ``outcomes:``.
+OUTCOME_ROLES = ("primary", "secondary")
 
 
 def _suggest(name: str, known) -> str:
@@ -118,3 +126,85 @@ def stages_run_by(study: str) -> list[str]:
 
     return [stage.name for stage in study_stages(load_study(study),
                                                  load_parameters(study).get("stages"))]
+
+
+@dataclass(frozen=True)
+class OutcomeRoles:
+    """Which scores are primary and which secondary outcomes.
+
+    Attributes
+    ----------
+    primary, secondary : tuple of str
+        Score names (``ee``, ``self_compassion``), in the study's score order.
+    declared : bool
+        False when the parameter file declares no roles: every score is then primary and no
+        p-value is adjusted for multiplicity, which the results text must say.
+    """
+
+    primary: tuple[str, ...]
+    secondary: tuple[str, ...]
+    declared: bool
+
+    def role(self, score: str) -> str:
+        """``"primary"`` or ``"secondary"`` (KeyError for a score with no role)."""
+        if score in self.primary:
+            return "primary"
+        if score in self.secondary:
+            return "secondary"
+        raise KeyError(f"score '{score}' is neither a primary nor a secondary outcome")
+
+
+def outcome_roles(params: dict, scores: Sequence[str], path: str = "params") -> OutcomeRoles:
+    """The primary and secondary outcomes that ``params`` (a loaded parameter file) declares.
+
+    A score listed in neither role is secondary once roles are declared, so nothing escapes
+    the multiplicity adjustment by being forgotten.
+
+    Parameters
+    ----------
+    params : dict
+        The study's parameters (:func:`load_parameters`).
+    scores : sequence of str
+        Every score the study's instruments yield, in order.
+    path : str
+        The parameter file's name, for messages.
+
+    Raises
+    ------
+    DataError
+        Naming the key: a role that is not ``primary``/``secondary``, a score the study does not
+        have, a score in both roles, or no primary outcome.
+
+    Examples
+    --------
+    >>> roles = outcome_roles({"outcomes": {"primary": ["ee"]}}, ["ee", "dp", "grit"])
+    >>> roles.primary, roles.secondary, roles.declared
+    (('ee',), ('dp', 'grit'), True)
+    >>> outcome_roles({}, ["ee", "dp"]).primary
+    ('ee', 'dp')
+    """
+    declared = params.get("outcomes")
+    if declared is None:
+        return OutcomeRoles(tuple(scores), (), False)
+    if not isinstance(declared, dict):
+        raise DataError(f"{path}: key 'outcomes' must map primary/secondary to lists of scores")
+    listed = {}
+    for role, names in declared.items():
+        if role not in OUTCOME_ROLES:
+            raise DataError(f"{path}: key 'outcomes.{role}' is not a role "
+                            f"({', '.join(OUTCOME_ROLES)}){_suggest(role, OUTCOME_ROLES)}")
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise DataError(f"{path}: key 'outcomes.{role}' must be a list of score names")
+        for name in names:
+            if name not in scores:
+                raise DataError(f"{path}: key 'outcomes.{role}' lists '{name}', which is not a "
+                                f"score of this study ({', '.join(scores)})"
+                                f"{_suggest(name, scores)}")
+            if name in listed:
+                raise DataError(f"{path}: key 'outcomes' lists '{name}' as both "
+                                f"{listed[name]} and {role}")
+            listed[name] = role
+    primary = tuple(score for score in scores if listed.get(score) == "primary")
+    if not primary:
+        raise DataError(f"{path}: key 'outcomes.primary' must name at least one score")
+    return OutcomeRoles(primary, tuple(score for score in scores if score not in primary), True)
