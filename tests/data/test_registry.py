@@ -57,6 +57,9 @@ def test_mbi_key_ranges_and_cutoffs():
     assert [rule.describe() for rule in mbi.cutoffs.values()] == [
         "high_ee: ee >= 27", "high_dp: dp >= 10", "low_pa: pa <= 33"]
     assert mbi.reverse_scored == ()
+    # the edition that gives the cut-offs is data, shown in the Results beside the definition
+    assert "3rd edition" in mbi.cutoffs_reference and "1996" in mbi.cutoffs_reference
+    assert "4th edition (2016)" in mbi.cutoffs_note
     assert mbi.default_burnout_rule == "ee_or_dp"
     assert set(mbi.burnout_rules) == {"ee_or_dp", "ee_and_dp_or_pa", "ee_or_dp_or_pa"}
     # Copyright: the definition holds no item wording, only numbers.
@@ -147,6 +150,9 @@ def test_a_user_adds_an_instrument_with_a_yaml_file_only(tmp_path, monkeypatch):
     (lambda d: d.update(burnout_rules={"default": "nope", "rules": {"t": "high_tiny"}}),
      "'nope' is not one of the rules"),
     (lambda d: d.update(item_count=0), "item_count: must be a whole number"),
+    (lambda d: d.update(cutoffs_source={"note": "old"}), "non-empty 'reference'"),
+    (lambda d: d.update(cutoffs_source={"reference": "a manual", "edition": 3}),
+     r"cutoffs_source: unknown field\(s\) \['edition'\]"),
 ])
 def test_bad_definitions_raise_a_clear_data_error(tmp_path, change, message):
     definition = _good_definition()

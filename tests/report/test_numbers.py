@@ -100,7 +100,7 @@ def test_analysis_numbers_of_medians():
 def test_every_analysis_key_template_makes_valid_keys():
     for analysis, (template, statistics) in ANALYSIS_KEYS.items():
         for statistic in statistics:
-            key = template.format(outcome="ee", statistic=statistic)
+            key = template.format(outcome="ee", statistic=statistic, method="hedges_g")
             assert KEY_PATTERN.match(key), (analysis, key)
 
 
@@ -134,3 +134,19 @@ def test_survey_numbers_write_item_names_as_lower_case_key_parts():
     responses = pd.DataFrame({"Q1": [5, 4, 2]})
     numbers = survey_numbers("survey.peers", shares=agree_share(responses, ["Q1"]))
     assert numbers["survey.peers.q1"] == 2 and all(KEY_PATTERN.match(key) for key in numbers)
+
+
+def test_effect_sizes_are_keyed_by_their_method_and_holm_by_outcome():
+    effects = pd.DataFrame({"outcome": ["ee_change", "flourishing_change"],
+                            "method": ["hedges_g", "hedges_g"], "estimate": [-0.2, 0.31],
+                            "se": [0.1, 0.12], "ci_low": [-0.4, 0.07], "ci_high": [0.0, 0.55],
+                            "n": [120, 118]})
+    numbers = analysis_numbers("effect_sizes", effects)
+    assert numbers["hedges_g.flourishing.ci_low"] == 0.07
+    assert numbers["hedges_g.ee.estimate"] == -0.2 and numbers["hedges_g.ee.n"] == 120
+    single = analysis_numbers("effect_sizes", effects.assign(method="standardized_mean_change"))
+    assert single["standardized_mean_change.ee.ci_high"] == 0.0
+    assert not any(key.startswith("hedges_g.") for key in single)
+    holm = analysis_numbers("holm", pd.DataFrame({"outcome": ["grit"], "p": [0.06],
+                                                  "family_size": [3]}))
+    assert holm == {"holm.grit.p": 0.06, "holm.grit.family_size": 3}

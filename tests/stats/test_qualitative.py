@@ -372,3 +372,7 @@ def test_theme_numbers_keys():
     assert numbers["themes.self_reflection.kappa"] == pytest.approx(0.4)
     assert numbers["themes.self_reflection.percent_agreement"] == pytest.approx(200 / 3)
     assert math.isnan(numbers["themes.knowledge_sharing.kappa"])
+    # the interval reaches the numbers: the text prints kappa with its CI
+    assert numbers["themes.self_reflection.kappa_ci_low"] < 0.4 \
+        < numbers["themes.self_reflection.kappa_ci_high"]
+    assert math.isnan(numbers["themes.knowledge_sharing.kappa_ci_low"])

@@ -57,6 +57,12 @@ ANALYSIS_KEYS: dict[str, tuple[str, dict[str, str]]] = {
     "mixed_model_per_protocol": ("per_protocol.{outcome}.{statistic}", _MIXED),
     "mixed_model_time": ("mixed.{outcome}.{statistic}",
                          {"change": "estimate", "se": "se", **_INTERVAL, "n_subjects": "n"}),
+    # ``hedges_g.<score>.*`` between groups, ``standardized_mean_change.<score>.*`` in one group
+    "effect_sizes": ("{method}.{outcome}.{statistic}",
+                     {"estimate": "estimate", "se": "se", "ci_low": "ci_low",
+                      "ci_high": "ci_high", "n": "n"}),
+    # ``holm.<score>.p``: the primary comparison's p of a secondary outcome, Holm-adjusted
+    "holm": ("holm.{outcome}.{statistic}", {"p": "p", "family_size": "family_size"}),
 }
 
 

@@ -452,7 +452,8 @@ def theme_numbers(agreement: pd.DataFrame, frequencies: pd.DataFrame,
     """Citable numbers: per theme, counts by respondent type, kappa and percent agreement.
 
     Keys are ``<prefix>.<theme>.<respondent type>s`` (count, e.g. ``themes.self_reflection.
-    students``), ``.<respondent type>s_percent``, ``.kappa`` and ``.percent_agreement``
+    students``), ``.<respondent type>s_percent``, ``.kappa`` (with ``.kappa_ci_low`` and
+    ``.kappa_ci_high`` when the agreement table has the interval) and ``.percent_agreement``
     (NaN kappa becomes ``null`` in the JSON file).
 
     Examples
@@ -467,6 +468,9 @@ def theme_numbers(agreement: pd.DataFrame, frequencies: pd.DataFrame,
     for row in agreement.itertuples(index=False):
         theme = key_part(row.theme)
         numbers[f"{prefix}.{theme}.kappa"] = float(row.kappa)
+        for bound in ("kappa_ci_low", "kappa_ci_high"):
+            if hasattr(row, bound):
+                numbers[f"{prefix}.{theme}.{bound}"] = float(getattr(row, bound))
         numbers[f"{prefix}.{theme}.percent_agreement"] = float(row.percent_agreement)
     for row in frequencies.itertuples(index=False):
         stem = f"{prefix}.{key_part(row.theme)}.{key_part(row.respondent_type)}s"

@@ -24,6 +24,9 @@ The YAML fields::
     reverse_scored: [ ]              # item numbers scored as minimum + maximum - answer
     subscales: {ee: {label: ..., items: [1, 2, ...]}, ...}
     cutoffs: {high_ee: {score: ee, operator: ">=", threshold: 27}, ...}
+    cutoffs_source:                  # optional: where the cut-offs come from (shown in Results)
+      reference: the MBI Manual, 3rd edition (1996)   # a phrase, with the edition
+      note: its 4th edition advises against cut-offs   # optional caution
     burnout_rules:                   # optional: composite flags built from the cut-offs
       default: ee_or_dp
       rules: {ee_or_dp: {description: ..., any_of: [high_ee, high_dp]}, ...}

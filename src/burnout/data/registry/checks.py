@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from burnout.core.errors import DataError
 from burnout.data.registry.instrument import (
+    CUTOFF_SOURCE_FIELDS,
     KNOWN_FIELDS,
     OPERATORS,
     REQUIRED_FIELDS,
@@ -267,6 +268,7 @@ def validated_instrument(definition: object, source: str) -> Instrument:
     cutoffs = _check_cutoffs(definition.get("cutoffs") or {}, subscales, problems)
     rules, descriptions, default = _check_rules(definition.get("burnout_rules"), cutoffs,
                                                 problems)
+    cited = _check_cutoffs_source(definition.get("cutoffs_source"), problems)
     if problems:
         raise DataError(_problem_report(source, problems))
     return Instrument(
@@ -279,7 +281,24 @@ def validated_instrument(definition: object, source: str) -> Instrument:
         reverse_scored=reverse_scored, subscales=subscales, cutoffs=cutoffs,
         burnout_rules=rules, burnout_rule_descriptions=descriptions,
         default_burnout_rule=default, source_file=source,
+        cutoffs_reference=cited.get("reference", ""), cutoffs_note=cited.get("note", ""),
     )
+
+
+def _check_cutoffs_source(raw: object, problems: list[str]) -> dict[str, str]:
+    """The optional ``cutoffs_source``: ``reference`` (required text) and ``note``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("reference"), str) \
+            or not raw["reference"].strip():
+        problems.append("cutoffs_source: must be a mapping with a non-empty 'reference' (where "
+                        "the cut-offs come from) and an optional 'note'")
+        return {}
+    unknown = sorted(set(raw) - set(CUTOFF_SOURCE_FIELDS))
+    if unknown:
+        problems.append(f"cutoffs_source: unknown field(s) {unknown}; known fields: "
+                        f"{list(CUTOFF_SOURCE_FIELDS)}")
+    return {key: " ".join(str(raw[key]).split()) for key in CUTOFF_SOURCE_FIELDS if raw.get(key)}
 
 
 def _problem_report(source: str, problems: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-__all__ = ["OPERATORS", "Subscale", "Cutoff", "Instrument"]
+__all__ = ["OPERATORS", "CUTOFF_SOURCE_FIELDS", "Subscale", "Cutoff", "Instrument"]
 
 OPERATORS: dict[str, object] = {
     ">=": lambda score, threshold: score >= threshold,
@@ -19,7 +19,10 @@ SCORING_RULES = ("sum", "mean")
 REQUIRED_FIELDS = ("name", "title", "citation", "copyright", "item_prefix", "item_count",
                     "response", "scoring", "prorating", "subscales")
 KNOWN_FIELDS = set(REQUIRED_FIELDS) | {"verification", "reverse_scored", "cutoffs",
-                                         "burnout_rules"}
+                                         "cutoffs_source", "burnout_rules"}
+# The optional ``cutoffs_source`` section: where the cut-offs come from (the edition of the
+# manual that gives them) and a caution about using them, both shown in the drafted Results.
+CUTOFF_SOURCE_FIELDS = ("reference", "note")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class Instrument:
     burnout_rule_descriptions: dict[str, str] = field(default_factory=dict)
     default_burnout_rule: str | None = None
     source_file: str = ""
+    # Where the default cut-offs come from, as a phrase ("the MBI Manual, 3rd edition (...)"),
+    # and a caution about them ("" when the registry states none).
+    cutoffs_reference: str = ""
+    cutoffs_note: str = ""
 
     def item_column(self, number: int) -> str:
         """Column name of item ``number``: the prefix and a two-digit number (``mbi_07``)."""
