@@ -270,6 +270,9 @@ program:                     # the program's design (seed 003's choices), as the
   dose: 4-week emergency medicine subinternship
   setting: in person
   population: medical students
+confounders:      # differences between the groups that no adjustment removes
+  - name: rotation block (time of year)
+    why: the groups were formed by rotation period, so group and time of year coincide
 """
 
 # The README of the raw folder.

@@ -180,7 +180,7 @@ def test_an_unknown_key_names_it_and_suggests_the_closest(tmp_path):
     assert problems == [
         "key 'duplicate': is not a key of the study file; did you mean 'duplicates'? (allowed: "
         "study, title, design, synthetic, roster, groups, waves, instruments, duplicates, "
-        "evaluations, qualitative, program)"]
+        "evaluations, qualitative, program, confounders)"]
 
 
 def test_the_program_section_takes_known_keys_only(tmp_path):
@@ -191,6 +191,41 @@ def test_the_program_section_takes_known_keys_only(tmp_path):
                                                          "program: {formats: group}"))
     assert problems[0].startswith("key 'program.formats': is not a key of the study file; "
                                   "did you mean 'format'?")
+
+
+CONFOUNDERS = """\
+confounders:
+  - name: rotation block (time of year)
+    why: the groups were formed by rotation period, so group and time of year coincide
+  - {name: cohort}"""
+
+
+def test_confounders_are_named_with_why(tmp_path):
+    study = load_study("pilot", write(tmp_path, study_text(ROSTER, GROUPS, WAVES, MBI,
+                                                           CONFOUNDERS)))
+    assert [(item.name, item.why) for item in study.confounders] == [
+        ("rotation block (time of year)",
+         "the groups were formed by rotation period, so group and time of year coincide"),
+        ("cohort", "")]
+    assert load_study("pilot", write(tmp_path / "none", study_text(
+        ROSTER, GROUPS, WAVES, MBI))).confounders == ()
+
+
+def test_a_confounders_typo_names_the_file_the_key_and_the_closest_key(tmp_path):
+    text = study_text(ROSTER, GROUPS, WAVES, MBI, CONFOUNDERS.replace("why:", "whys:"))
+    raw = write(tmp_path, text)
+    with pytest.raises(DataError) as raised:  # a StudyFileError is a DataError
+        load_study("pilot", raw)
+    message = str(raised.value)
+    assert str(raw / "pilot" / STUDY_FILE) in message
+    assert ("key 'confounders[0].whys': is not a key of the study file; did you mean 'why'? "
+            "(allowed in 'confounders[0]': name, why)") in message
+    assert only_problem(tmp_path / "nameless", study_text(
+        ROSTER, GROUPS, WAVES, MBI, "confounders: [{why: season}]")) == \
+        "key 'confounders[0].name': is required"
+    assert only_problem(tmp_path / "text", study_text(
+        ROSTER, GROUPS, WAVES, MBI, "confounders: rotation block")).startswith(
+        "key 'confounders': must be a list of entries with a name and a why")
 
 
 def test_an_unknown_nested_key_is_named_with_its_section(tmp_path):

@@ -59,6 +59,12 @@ Optional sections for a program evaluation (Study A has both)::
       codebook: themes.csv              # theme, label, definition, inclusion, exclusion
       codes: theme_codes.csv            # response_id, respondent_type, coder, 0/1 per theme
       sources: {student: students}      # respondent_type: evaluation holding its free text
+
+An optional list of known confounders, named in the drafted Results (Study A has one)::
+
+    confounders:      # differences between the groups that no adjustment removes
+      - name: rotation block (time of year)
+        why: the groups were formed by rotation period, so group and time of year coincide
 """
 
 from __future__ import annotations
@@ -73,7 +79,8 @@ from burnout.core.paths import RAW_DIR
 from burnout.data.registry import load_instrument
 
 __all__ = ["STUDY_FILE", "DESIGNS", "FORMATS", "Source", "Roster", "Wave", "InstrumentColumns",
-           "Evaluation", "Qualitative", "Study", "load_study", "list_studies", "StudyFileError"]
+           "Evaluation", "Qualitative", "Confounder", "Study", "load_study", "list_studies",
+           "StudyFileError"]
 
 STUDY_FILE = "study.yaml"  # the study file's name inside data/raw/<study>/
 DESIGNS = ("randomized", "nonrandomized", "single_group")
@@ -167,6 +174,14 @@ class Qualitative:
 
 
 @dataclass(frozen=True)
+class Confounder:
+    """A known difference between the groups that no adjustment removes, and why."""
+
+    name: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Study:
     """A validated study file."""
 
@@ -184,6 +199,8 @@ class Study:
     folder: Path = Path(".")
     # The program's design (``program`` section): format, matching, dose, setting, population.
     program: dict[str, str] = field(default_factory=dict)
+    # Known confounders (``confounders`` section), named in the Results' caveat.
+    confounders: tuple[Confounder, ...] = ()
 
     @property
     def has_groups(self) -> bool:
@@ -321,9 +338,11 @@ def load_study(study: str, raw_dir: Path = RAW_DIR) -> Study:
     duplicates = check.choice(raw.get("duplicates"), "duplicates", sections.DUPLICATE_RULES,
                               "latest")
     program = sections.parse_program(check, raw.get("program"))
+    confounders = sections.parse_confounders(check, raw.get("confounders"))
     if check.problems:
         raise StudyFileError(path, check.problems)
     return Study(study=study, title=str(raw.get("title") or study), design=design,
                  synthetic=bool(synthetic), roster=roster, groups=groups, waves=waves,
                  instruments=instruments, duplicates=duplicates, evaluations=evaluations,
-                 qualitative=qualitative, folder=folder, program=program)
+                 qualitative=qualitative, folder=folder, program=program,
+                 confounders=confounders)

@@ -16,6 +16,7 @@ from pathlib import Path
 from burnout.core.errors import DataError
 from burnout.data.study import (
     FORMATS,
+    Confounder,
     Evaluation,
     InstrumentColumns,
     Qualitative,
@@ -26,13 +27,15 @@ from burnout.data.study import (
 
 __all__ = ["Checker", "TOP_KEYS", "PROGRAM_KEYS", "DUPLICATE_RULES", "parse_roster",
            "parse_waves", "parse_instruments", "parse_evaluations", "parse_qualitative",
-           "parse_groups", "parse_program", "shown"]
+           "parse_groups", "parse_program", "parse_confounders", "shown"]
 
 DUPLICATE_RULES = ("latest", "first")
 _GROUPS = ("intervention", "control")
 # The keys each section accepts (anything else is an error).
 TOP_KEYS = ("study", "title", "design", "synthetic", "roster", "groups", "waves", "instruments",
-            "duplicates", "evaluations", "qualitative", "program")
+            "duplicates", "evaluations", "qualitative", "program", "confounders")
+# The keys of one entry of the optional ``confounders`` list.
+CONFOUNDER_KEYS = ("name", "why")
 # The program-design descriptors of the optional ``program`` section (seed 003's design choices):
 # free text each, shown in the evidence synthesis' program-design table and usable as moderators.
 PROGRAM_KEYS = ("format", "matching", "dose", "setting", "population")
@@ -395,3 +398,26 @@ def parse_program(check: Checker, raw) -> dict[str, str]:
     section = check.mapping(raw, "program", PROGRAM_KEYS)
     found = {key: check.text(section.get(key), f"program.{key}") for key in PROGRAM_KEYS}
     return {key: value for key, value in found.items() if value}
+
+
+def parse_confounders(check: Checker, raw) -> tuple[Confounder, ...]:
+    """The optional ``confounders`` list: differences between the groups no adjustment removes.
+
+    Each entry has a ``name`` (required) and a ``why`` (optional), both free text, e.g.
+    ``{name: rotation block (time of year), why: the groups were formed by rotation period}``.
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        check.add("confounders", f"must be a list of entries with a name and a why, got "
+                                 f"{shown(raw)}")
+        return ()
+    found = []
+    for index, entry in enumerate(raw):
+        key = f"confounders[{index}]"
+        section = check.mapping(entry, key, CONFOUNDER_KEYS, required=("name",))
+        name = check.text(section.get("name"), f"{key}.name")
+        why = check.text(section.get("why"), f"{key}.why")
+        if name:
+            found.append(Confounder(name=" ".join(name.split()), why=" ".join((why or "").split())))
+    return tuple(found)
