@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from burnout.core.errors import DataError
 from burnout.data.study import Evaluation, Qualitative, Source
 from burnout.designs import get_design
+from burnout.inference.multiplicity import holm_adjust
 from burnout.report.results import (
     ResultsHelpers,
+    burnout_definition,
     design_template,
+    multiplicity_numbers,
     render_results,
     results_context,
 )
@@ -30,9 +34,11 @@ def _study(evaluations=(), qualitative=None, synthetic=False):
                            synthetic=synthetic)
 
 
-def _draft(design_name, numbers, study, scores, covariates=(), **options):
+def _draft(design_name, numbers, study, scores, covariates=(), roles=None, definitions=None,
+           **options):
     design = get_design(design_name)
-    context = results_context(numbers, study, design, scores, covariates)
+    context = results_context(numbers, study, design, scores, covariates, roles=roles,
+                              definitions=definitions)
     return render_results(numbers, design_template(design_name), **options, **context)
 
 
@@ -131,7 +137,7 @@ def test_findings_are_worded_from_the_interval_not_the_point_estimate():
     assert "0.3, 95% CI -1.1 to 1.8; p = 0.65" in text  # DP: the estimate is 0.3, not 1.2
     # the PA interval excludes zero
     assert ("the change in personal accomplishment was higher in the intervention group than "
-            "in the comparison group (adjusted difference 2.0, 95% CI 0.0 to 3.9; p = 0.05).")\
+            "in the comparison group (adjusted difference 2.0, 95% CI 0.02 to 3.90; p = 0.05).")\
         in text
     assert ("At follow-up, there was no evidence of a difference in the proportion meeting the "
             "burnout definition between the intervention group and the comparison group (risk "
@@ -208,10 +214,10 @@ def trial_numbers() -> dict:
     return numbers
 
 
-def _trial(numbers=None):
+def _trial(numbers=None, roles=None):
     design = get_design("randomized")
     return _draft("randomized", trial_numbers() if numbers is None else numbers, _study(),
-                  TRIAL_OUTCOMES, **design.parameters["manuscript"])
+                  TRIAL_OUTCOMES, roles=roles, **design.parameters["manuscript"])
 
 
 def test_trial_results_with_three_decimal_p_values():
@@ -225,7 +231,8 @@ def test_trial_results_with_three_decimal_p_values():
             "not)") in text
     assert ("The change in self-compassion (SCS-SF, 12-60) was higher in the intervention arm "
             "than in the control arm (difference 2.60, 95% CI 1.04 to 4.16; p = 0.013).") in text
-    assert "(difference 0.38, 95% CI 0.00 to 0.76; p = 0.047)." in text  # not 0.05
+    # p 0.047, not 0.05; the interval excludes zero, so its bound does not print as 0.00
+    assert "(difference 0.38, 95% CI 0.004 to 0.756; p = 0.047)." in text
     assert ("There was no evidence of a difference in the change in emotional exhaustion "
             "between the intervention arm and the control arm (difference -0.40, 95% CI -2.36 "
             "to 1.56; p = 0.500).") in text
@@ -329,8 +336,9 @@ def test_context_lists_recorded_outcomes_rosters_themes_and_covariates():
     del numbers["adjusted.dp.difference"]
     context = results_context(numbers, _study(EVALUATIONS, QUALITATIVE),
                               get_design("nonrandomized"), ["ee", "dp", "pa"])
-    assert context["outcomes"] == [{"name": "ee", "label": "emotional exhaustion"},
-                                   {"name": "pa", "label": "personal accomplishment"}]
+    assert context["outcomes"] == [
+        {"name": "ee", "label": "emotional exhaustion", "role": "primary"},
+        {"name": "pa", "label": "personal accomplishment", "role": "primary"}]
     assert context["rosters"] == ["mentors"]
     assert context["described_variables"] == ["age"]
     assert [theme["name"] for theme in context["themes"]] == list(THEMES)
@@ -360,3 +368,214 @@ def test_custom_template_with_undefined_variable_raises(tmp_path):
         render_results({}, tmp_path / "bad.md.j2")
     with pytest.raises(DataError, match="not found"):
         render_results({}, tmp_path / "absent.md.j2")
+
+
+# --- wording from intervals, effect sizes, multiplicity, confounders (every design) -----------
+
+# Phrases a finding may use only when its interval excludes no difference, and causal phrases a
+# non-randomized (or single-group) design may never use.
+COMPARATIVE = re.compile(r"\b(higher|lower|increased|decreased|more frequent|less frequent|"
+                         r"greater|smaller)\b", re.IGNORECASE)
+CAUSAL = re.compile(r"\b(resulted in|improved|reduced|effect of|caused|led to)\b",
+                    re.IGNORECASE)
+NEVER = re.compile(r"\b(no change|did not change|did not significantly|not significant)",
+                   re.IGNORECASE)
+DESIGN_SCORES = {"nonrandomized": SCORES, "randomized": TRIAL_OUTCOMES, "single_group": SCORES}
+PRIMARY = {"nonrandomized": "adjusted.{}", "randomized": "mixed.{}",
+           "single_group": "unadjusted.{}.signed_rank"}
+
+
+def _effects(numbers, scores, family="hedges_g", low=-0.3, high=0.4):
+    for score in scores:
+        numbers.update({f"{family}.{score}.estimate": (low + high) / 2,
+                        f"{family}.{score}.ci_low": low, f"{family}.{score}.ci_high": high})
+    return numbers
+
+
+def _straddling(design_name):
+    """Invented numbers of a design, every interval including no difference (0, or 1)."""
+    numbers = {"nonrandomized": comparison_numbers, "randomized": trial_numbers,
+               "single_group": single_group_numbers}[design_name]()
+    for key in list(numbers):
+        stem, _, statistic = key.rpartition(".")
+        if statistic == "ci_low" and not key.startswith("risk_ratio"):
+            estimate = next(numbers[f"{stem}.{name}"] for name in ("difference", "estimate",
+                                                                   "change")
+                            if f"{stem}.{name}" in numbers)
+            numbers[key] = estimate - abs(estimate) - 0.5
+            numbers[f"{stem}.ci_high"] = estimate + abs(estimate) + 0.5
+        if statistic in ("shift_ci_low",):
+            numbers[key], numbers[f"{stem}.shift_ci_high"] = -1.5, 1.5
+    numbers.update({"risk_ratio.burnout.ci_low": 0.7, "risk_ratio.burnout.ci_high": 1.4})
+    family = "standardized_mean_change" if design_name == "single_group" else "hedges_g"
+    return _effects(numbers, DESIGN_SCORES[design_name], family)
+
+
+def _render(design_name, numbers, **options):
+    design = get_design(design_name)
+    return _draft(design_name, numbers, _study(), DESIGN_SCORES[design_name],
+                  **design.parameters["manuscript"], **options)
+
+
+@pytest.mark.parametrize("design_name", sorted(DESIGN_SCORES))
+def test_intervals_including_zero_get_no_comparative_or_causal_word(design_name):
+    text = _render(design_name, _straddling(design_name))
+    _assert_clean(text, design_name)
+    assert COMPARATIVE.findall(text) == []
+    assert NEVER.findall(text) == []
+    if design_name != "randomized":
+        assert CAUSAL.findall(text) == []
+    assert text.count("no evidence of a") >= len(DESIGN_SCORES[design_name])
+
+
+@pytest.mark.parametrize("design_name", sorted(DESIGN_SCORES))
+def test_an_interval_excluding_zero_gets_the_comparative_word_and_no_causal_one(design_name):
+    numbers = _straddling(design_name)
+    prefix = PRIMARY[design_name].format("pa")
+    name = "estimate" if design_name == "single_group" else "difference"
+    numbers.update({f"{prefix}.{name}": 1.7, f"{prefix}.ci_low": 0.4, f"{prefix}.ci_high": 3.1})
+    text = _render(design_name, numbers)
+    _assert_clean(text, design_name)
+    expected = {"nonrandomized": "the change in personal accomplishment was higher in the "
+                                 "intervention group than in the comparison group",
+                "randomized": "The change in personal accomplishment was higher in the "
+                              "intervention arm than in the control arm",
+                "single_group": "personal accomplishment was higher after the program than "
+                                "before"}[design_name]
+    assert expected in text
+    assert len(COMPARATIVE.findall(text)) == 1  # the one interval that excludes zero
+    if design_name != "randomized":
+        assert CAUSAL.findall(text) == []
+
+
+@pytest.mark.parametrize("design_name", sorted(DESIGN_SCORES))
+def test_every_finding_has_its_effect_size_beside_its_p(design_name):
+    text = _render(design_name, _straddling(design_name))
+    name = "standardized mean change" if design_name == "single_group" else "Hedges' g"
+    assert text.count(f"{name} 0.05, 95% CI -0.30 to 0.40") == len(DESIGN_SCORES[design_name])
+    if design_name == "nonrandomized":  # rank-sum: location shift and rank-biserial beside p
+        assert ("location shift -2.0, 95% CI -1.5 to 1.5; p < 0.001; rank-biserial correlation "
+                "-0.30; Hedges' g 0.05, 95% CI -0.30 to 0.40)") in text
+
+
+def test_a_trials_complete_case_rank_tests_show_their_shift_and_rank_biserial():
+    numbers = trial_numbers()
+    numbers.update({"unadjusted.ee.ranksum.shift": -1.0, "unadjusted.ee.ranksum.shift_ci_low": -2.0,
+                    "unadjusted.ee.ranksum.shift_ci_high": 1.0, "unadjusted.ee.ranksum.p": 0.41,
+                    "unadjusted.ee.ranksum.rank_biserial": -0.071})
+    text = _trial(numbers)
+    assert ("Among participants with both surveys (complete cases, a descriptive comparison), "
+            "the Wilcoxon rank-sum test of the change gave location shifts (Hodges-Lehmann) of "
+            "-1.00 (95% CI -2.00 to 1.00; p = 0.410; rank-biserial correlation -0.07) for "
+            "emotional exhaustion.") in text
+
+
+def test_secondary_outcomes_are_exploratory_with_their_holm_p():
+    roles = SimpleNamespace(primary=("ee", "dp", "pa"), declared=True,
+                            secondary=("impostor", "moral_injury", "self_compassion",
+                                       "flourishing"))
+    numbers = trial_numbers()
+    holm = multiplicity_numbers(numbers, "mixed_model", roles.secondary)
+    expected = holm_adjust({score: numbers[f"mixed.{score}.p"] for score in roles.secondary})
+    assert holm["holm.self_compassion.p"] == pytest.approx(
+        expected.set_index("outcome").loc["self_compassion", "p"])
+    assert not any(key.startswith(("holm.ee.", "holm.dp.")) for key in holm)
+    text = _trial({**numbers, **holm}, roles=roles)
+    assert ("Emotional exhaustion, depersonalization and personal accomplishment were the "
+            "declared primary outcomes; the four secondary outcomes are exploratory, and their "
+            "p-values are also given adjusted across the four by Holm's method.") in text
+    assert ("In the exploratory analyses of the secondary outcomes, there was no evidence of a "
+            "difference in the change in impostor syndrome (YIS, 0-8)") in text
+    assert ("the change in self-compassion (SCS-SF, 12-60) was higher in the intervention arm "
+            "than in the control arm (difference 2.60, 95% CI 1.04 to 4.16; p = 0.013; "
+            "Holm-adjusted p = 0.053)") in text
+    assert "Holm-adjusted p" not in text.split("In the exploratory")[0]  # not for primaries
+
+
+def test_without_declared_roles_the_text_says_nothing_is_adjusted():
+    assert ("No outcome was declared primary, so p-values are not adjusted for multiplicity."
+            in _comparison())
+    roles = SimpleNamespace(primary=SCORES, secondary=(), declared=True)
+    text = _draft("nonrandomized", comparison_numbers(), _study(), SCORES, roles=roles)
+    assert ("Emotional exhaustion, depersonalization and personal accomplishment were the "
+            "declared primary outcomes; no secondary outcome was declared and p-values are not "
+            "adjusted for multiplicity.") in text
+    assert multiplicity_numbers(comparison_numbers(), "ols_change", ()) == {}
+
+
+def test_a_nonrandomized_caveat_names_the_study_files_confounders():
+    study = _study()
+    study.confounders = (SimpleNamespace(name="rotation block (time of year)",
+                                         why="group and time of year coincide"),)
+    text = _draft("nonrandomized", comparison_numbers(), study, SCORES)
+    assert (get_design("nonrandomized").words.caveat + " No adjustment removes one difference "
+            "between the groups, rotation block (time of year): group and time of year "
+            "coincide.") in text
+    study.confounders += (SimpleNamespace(name="cohort", why=""),)
+    assert ("No adjustment removes these differences between the groups: rotation block (time "
+            "of year) (group and time of year coincide); cohort.") in _draft(
+        "nonrandomized", comparison_numbers(), study, SCORES)
+    assert "No adjustment removes" not in _comparison()
+
+
+DEFINITIONS = pd.DataFrame({
+    "outcome": ["high_ee", "high_dp", "low_pa", "burnout"],
+    "instrument": ["mbi_hss_mp"] * 4,
+    "rule": ["ee >= 27", "dp >= 10", "pa <= 33", "ee_or_dp"],
+    "definition": ["emotional exhaustion ≥ 27", "depersonalization ≥ 10",
+                   "personal accomplishment ≤ 33",
+                   "high emotional exhaustion or high depersonalization"]})
+
+
+def test_the_burnout_definition_names_the_manual_edition_of_its_cutoffs():
+    text = _draft("nonrandomized", comparison_numbers(), _study(), SCORES,
+                  definitions=DEFINITIONS)
+    assert ("(risk ratio 0.82, 95% CI 0.55 to 1.23; p = 0.36). Burnout was defined as high "
+            "emotional exhaustion or high depersonalization (emotional exhaustion ≥ 27; "
+            "depersonalization ≥ 10), the cut-offs of the Maslach Burnout Inventory Manual, 3rd "
+            "edition (Maslach, Jackson & Leiter 1996") in text
+    assert "4th edition (2016)" in text
+    changed = DEFINITIONS.replace({"dp >= 10": "dp >= 12"})
+    assert burnout_definition(changed).endswith("cut-offs set in the study's parameters.")
+    assert burnout_definition(None) == ""
+
+
+def test_guarded_sentences_appear_only_with_their_numbers():
+    numbers = trial_numbers()
+    numbers.update({"risk_ratio_adjusted.burnout.estimate": 0.95,
+                    "risk_ratio_adjusted.burnout.ci_low": 0.81,
+                    "risk_ratio_adjusted.burnout.ci_high": 1.12,
+                    "risk_ratio_adjusted.burnout.p": 0.52, "cace.compliance": 0.613})
+    for score in TRIAL_OUTCOMES:
+        numbers.update({f"mixed_unstratified.{score}.difference": -0.1,
+                        f"mixed_unstratified.{score}.ci_low": -1.0,
+                        f"mixed_unstratified.{score}.ci_high": 0.8,
+                        f"mixed_unstratified.{score}.p": 0.8,
+                        f"cace.{score}.estimate": 0.3, f"cace.{score}.ci_low": -0.9,
+                        f"cace.{score}.ci_high": 1.5, f"cace.{score}.p": 0.62})
+        for analysis, estimate in (("ancova", -0.2), ("multiple_imputation", 0.35)):
+            numbers[f"sensitivity.{score}.{analysis}.estimate"] = estimate
+    numbers["sensitivity.ee.tipping_point.delta"] = 3.5
+    text = _trial(numbers)
+    _assert_clean(text, "randomized")
+    assert ("Adjusted for the baseline score (modified Poisson regression with robust standard "
+            "errors), there was no evidence of a difference in the proportion meeting the "
+            "burnout definition between the intervention arm and the control arm (adjusted "
+            "risk ratio 0.95, 95% CI 0.81 to 1.12; p = 0.520).") in text
+    assert "(the published specification, a sensitivity analysis), the differences in change " \
+           "were -0.10 (95% CI -1.00 to 0.80; p = 0.800) for emotional exhaustion;" in text
+    assert "61% of the intervention arm did) was 0.30 (95% CI -0.90 to 1.50; p = 0.620)" in text
+    assert ("the difference in change ranged from -0.20 to 0.35 across 2 analyses for emotional "
+            "exhaustion (tipping point of the missing follow-up scores: delta 3.50);") in text
+    bare = _trial()
+    for phrase in ("modified Poisson", "published specification", "complier", "sensitivity "
+                   "table"):
+        assert phrase not in bare
+
+
+def test_kappa_is_reported_with_its_interval():
+    numbers = comparison_numbers()
+    numbers.update({"themes.self_reflection.kappa_ci_low": 0.384,
+                    "themes.self_reflection.kappa_ci_high": 0.836})
+    assert ("self reflection (5 student and 8 mentor responses; coders' kappa 0.61, 95% CI 0.38 "
+            "to 0.84).") in _comparison(numbers)

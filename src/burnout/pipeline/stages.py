@@ -93,7 +93,7 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           writes=("table:*", "latex_preamble")),
     Stage("manuscript", "10_manuscript",
           reads=(*_COMMON, "numbers_fragment:*", "published", "results_template", "table:*",
-                 "?captions"),
+                 "?captions", "binary_outcomes"),
           writes=("numbers", "numbers_tex", "results", "results_docx", "reproduction")),
 )}
 
