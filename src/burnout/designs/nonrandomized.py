@@ -58,6 +58,12 @@ NONRANDOMIZED = Design(
                       "program, by group, with Wilson 95% confidence intervals.",
     },
     explanations={
+        "sensitivity": (
+            "**Non-randomized comparison.** The primary analysis is the regression of the "
+            "change on group, baseline and covariates, which is the ANCOVA here. The change "
+            "score drops the adjustment, the mixed model uses every observation, and the "
+            "E-value says how strong an unmeasured confounder would have to be to explain the "
+            "difference away: the adjustment covers only the measured covariates."),
         "clean": (
             "**Non-randomized comparison.** The groups were formed without random allocation "
             "(for example by period or site). A participant is analysed when they completed the "

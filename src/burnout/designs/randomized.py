@@ -52,6 +52,14 @@ RANDOMIZED = Design(
                       "program, by arm, with Wilson 95% confidence intervals.",
     },
     explanations={
+        "sensitivity": (
+            "**Randomized trial.** The primary analysis is the intention-to-treat mixed model "
+            "with the randomization strata as fixed effects. The sensitivity analyses change "
+            "one assumption at a time: the change score and the ANCOVA (with the strata) use "
+            "complete cases; multiple imputation makes the missing-at-random assumption "
+            "explicit; the tipping point asks how far from it the truth must be to change the "
+            "conclusion; the published (unstratified) and per-protocol models come from the "
+            "adjusted stage."),
         "clean": (
             "**Randomized trial.** Everyone randomized is analysed in the arm they were "
             "randomized to, whatever surveys they completed (*intention to treat*); a missing "

@@ -54,6 +54,11 @@ SINGLE_GROUP = Design(
                       "program, with Wilson 95% confidence intervals.",
     },
     explanations={
+        "sensitivity": (
+            "**Single group.** The change from before to after is estimated by the mean change "
+            "(paired t) and the mixed model; where follow-up is missing, multiple imputation "
+            "and its tipping point ask whether those who did not return the survey could "
+            "change the conclusion. No analysis separates the program from time."),
         "clean": (
             "**Single group.** Everyone received the program; there is no comparison group. A "
             "participant is analysed when they completed the first and the last survey. The "
