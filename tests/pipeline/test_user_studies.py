@@ -79,8 +79,8 @@ RUN_TIMEOUT = 1200  # seconds for a whole study (about 40-60 s each on two cores
 
 # Stage -> number of its notebook (reports/<study>/NN_<stage>.ipynb).
 NOTEBOOKS = {"clean": "01", "score": "02", "describe": "03", "unadjusted": "04",
-             "adjusted": "05", "survey": "06", "qualitative": "07", "figures": "08",
-             "tables": "09", "manuscript": "10"}
+             "adjusted": "05", "sensitivity": "05b", "survey": "06", "qualitative": "07",
+             "figures": "08", "tables": "09", "manuscript": "10"}
 MAIN_STAGES = ("clean", "score", "describe", "unadjusted", "adjusted", "sensitivity", "figures",
                "tables", "manuscript")
 MBI_SCORES = ("ee", "dp", "pa")
