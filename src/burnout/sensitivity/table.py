@@ -148,9 +148,15 @@ def _imputation_rows(imputed, score, group, applies, options, grids: list) -> li
         span = f"grid {min(options.deltas):g} to {max(options.deltas):g} points"
         tipped = grid.loc[grid["tipping"]]
         if len(tipped):
+            sign = np.sign(tipped["delta"].iloc[0])
+            other = grid.loc[grid["conclusion_changed"] & (np.sign(grid["delta"]) == -sign),
+                             "delta"]
+            beyond = (f"{other.loc[other.abs().idxmin()]:g}" if len(other)
+                      else "none in the grid")
             rows.append(_row("tipping_point", tipped, f"imputed follow-up of {arm} shifted by "
                              f"delta points (MNAR); the smallest |delta| at which the interval "
-                             f"changes whether it excludes 0 ({span})"))
+                             f"changes whether it excludes 0 ({span}); in the other direction: "
+                             f"{beyond}"))
         else:
             rows.append({"outcome": score, "analysis": "tipping_point", "m": imputed.m,
                          "note": f"no tipping point: shifting the imputed follow-up of {arm} "
