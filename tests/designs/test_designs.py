@@ -23,14 +23,23 @@ def test_declared_analyses_exist_and_have_a_result_file(name):
     assert design.primary in design.analyses
     for analysis in design.analyses:
         entry, stem = design.result_file(analysis)
-        assert entry in ("unadjusted", "adjusted") and stem
+        assert (entry in ("unadjusted", "adjusted") and stem) or (entry, stem) == (
+            "sensitivity", None)  # one table, reports/<study>/sensitivity.csv
     assert set(RESULT_FILES) == set(ANALYSES)
 
 
 def test_what_each_design_analyses():
     randomized, nonrandomized, single = (get_design(name) for name in NAMES)
     assert randomized.analyses == {"medians", "rank_sum", "risk_ratio", "mixed_model",
-                                   "mixed_model_per_protocol", "effect_sizes", "dose"}
+                                   "mixed_model_per_protocol", "effect_sizes", "dose",
+                                   "change_score", "ancova", "multiple_imputation",
+                                   "tipping_point"}
+    # sensitivity analyses: the E-value only without randomization, no ANCOVA in one group
+    assert nonrandomized.applies("e_value") and not randomized.applies("e_value")
+    assert not nonrandomized.applies("tipping_point") and single.applies("tipping_point")
+    assert not single.applies("ancova") and not single.applies("e_value")
+    assert all(design.applies("change_score") and design.applies("multiple_imputation")
+               for design in (randomized, nonrandomized, single))
     assert all(design.applies("effect_sizes") and design.result_file("dose") == ("adjusted", "dose")
                for design in (randomized, nonrandomized, single))
     assert (randomized.primary, randomized.result_file(randomized.primary)) == (
@@ -92,7 +101,7 @@ def test_the_designs_own_texts_use_no_forbidden_word(name):
              **{f"words.{key}": getattr(words, key)
                 for key in ("design", "comparison", "population", "association", "caveat",
                             "forest_axis")}}
-    assert set(design.explanations) == {"clean", "unadjusted", "adjusted"}
+    assert set(design.explanations) == {"clean", "unadjusted", "adjusted", "sensitivity"}
     assert {name: words.violations(text) for name, text in texts.items()
             if words.violations(text)} == {}
 

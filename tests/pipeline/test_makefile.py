@@ -57,4 +57,4 @@ def test_a_study_without_a_parameter_file_gets_every_stage_of_its_design(tiny_pr
     result = run("stages", "tiny")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["clean", "score", "describe", "unadjusted", "adjusted",
-                                     "figures", "tables", "manuscript"]
+                                     "sensitivity", "figures", "tables", "manuscript"]

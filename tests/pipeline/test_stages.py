@@ -3,6 +3,7 @@ and which stages a study runs, their order and their dependencies are derived fr
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -15,8 +16,8 @@ from burnout.pipeline.stages import STAGES, patterns, stage_order, study_stages,
 
 EVERY_STAGE = list(STAGES)
 # What a study without evaluation surveys or coded free text runs.
-PLAIN = ["clean", "score", "describe", "unadjusted", "adjusted", "figures", "tables",
-         "manuscript"]
+PLAIN = ["clean", "score", "describe", "unadjusted", "adjusted", "sensitivity", "figures",
+         "tables", "manuscript"]
 
 
 def _study(evaluations=(), qualitative=None):
@@ -24,9 +25,13 @@ def _study(evaluations=(), qualitative=None):
 
 
 def test_every_stage_names_its_notebook_consistently():
-    for position, stage in enumerate(STAGES.values(), start=1):
-        assert stage.notebook == f"{position:02d}_{stage.name}"
+    # <number><optional letter>_<stage>: a stage inserted later gets a letter (05b_sensitivity
+    # after 05_adjusted), so the notebooks sort in the order the stages run.
+    notebooks = [stage.notebook for stage in STAGES.values()]
+    for stage in STAGES.values():
+        assert re.fullmatch(rf"\d\d[a-z]?_{stage.name}", stage.notebook), stage.notebook
         assert (NOTEBOOKS_DIR / f"{stage.notebook}.ipynb").is_file(), stage.notebook
+    assert notebooks == sorted(notebooks) and len(set(notebooks)) == len(notebooks)
 
 
 def test_every_declaration_is_a_catalog_entry():
@@ -61,7 +66,7 @@ def test_every_input_is_written_by_an_earlier_stage_or_by_people():
 def test_which_stages_a_study_runs_follows_from_its_data():
     assert [stage.name for stage in study_stages(_study())] == PLAIN
     with_surveys = study_stages(_study(evaluations=("students",)))
-    assert [stage.name for stage in with_surveys] == PLAIN[:5] + ["survey"] + PLAIN[5:]
+    assert [stage.name for stage in with_surveys] == PLAIN[:6] + ["survey"] + PLAIN[6:]
     everything = study_stages(_study(evaluations=("students",), qualitative=object()))
     assert [stage.name for stage in everything] == EVERY_STAGE
 
@@ -99,10 +104,11 @@ def test_upstream_stages_are_those_writing_what_a_stage_reads():
     assert names["score"] == ["clean"]
     assert names["describe"] == ["score"]
     assert names["tables"] == ["clean", "score", "describe", "unadjusted", "adjusted"]
-    assert names["figures"] == ["clean", "score", "unadjusted", "adjusted"]
+    assert names["figures"] == ["clean", "score", "unadjusted", "adjusted", "sensitivity"]
+    assert names["sensitivity"] == ["score", "adjusted"]
     # the stages that record numbers, and those whose tables and figure captions go into
     # results.docx
-    assert names["manuscript"] == PLAIN[:7]
+    assert names["manuscript"] == PLAIN[:8]
     # a stage the study does not run is no one's upstream
     surveyed = study_stages(_study(evaluations=("students",)))
     assert "survey" in [other.name for other in upstream(STAGES["tables"], surveyed)]

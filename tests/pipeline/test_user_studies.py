@@ -79,10 +79,10 @@ RUN_TIMEOUT = 1200  # seconds for a whole study (about 40-60 s each on two cores
 
 # Stage -> number of its notebook (reports/<study>/NN_<stage>.ipynb).
 NOTEBOOKS = {"clean": "01", "score": "02", "describe": "03", "unadjusted": "04",
-             "adjusted": "05", "survey": "06", "qualitative": "07", "figures": "08",
-             "tables": "09", "manuscript": "10"}
-MAIN_STAGES = ("clean", "score", "describe", "unadjusted", "adjusted", "figures", "tables",
-               "manuscript")
+             "adjusted": "05", "sensitivity": "05b", "survey": "06", "qualitative": "07",
+             "figures": "08", "tables": "09", "manuscript": "10"}
+MAIN_STAGES = ("clean", "score", "describe", "unadjusted", "adjusted", "sensitivity", "figures",
+               "tables", "manuscript")
 MBI_SCORES = ("ee", "dp", "pa")
 MBI_FLAGS = ("high_ee", "high_dp", "low_pa", "burnout")
 
@@ -131,7 +131,8 @@ EXPECTED = {
                     "post_survey": ["RES-14", "RES-15", "RES-30", "RES-31"],
                     "theme_codes": ["coder_a", "coder_b"]},
         scores=MBI_SCORES, flags=MBI_FLAGS, covariates=("age", "gender", "pgy", "used_wellness"),
-        stages=("clean", "score", "describe", "unadjusted", "adjusted", "survey", "qualitative",
+        stages=("clean", "score", "describe", "unadjusted", "adjusted", "sensitivity", "survey",
+                "qualitative",
                 "figures", "tables", "manuscript"),
         tables=("table1_baseline", "table2_unadjusted", "table2b_risk_ratios", "table3_adjusted",
                 "table4_survey", "table5_themes"),

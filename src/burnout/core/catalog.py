@@ -80,6 +80,8 @@ _ENTRIES = (
     Entry("survey", "data/processed/{study}/survey_{name}.csv", "evaluation-survey summaries"),
     Entry("qualitative", "data/processed/{study}/themes_{name}.csv",
           "theme agreement, reconciliation, frequencies and quotes"),
+    Entry("sensitivity", "reports/{study}/sensitivity.csv",
+          "the sensitivity analyses of the primary outcomes, one row per outcome and analysis"),
     # --- publication outputs --------------------------------------------------------------
     Entry("figure", "figures/{study}/{name}", "a figure (PNG 300 dpi and vector PDF)"),
     Entry("captions", "figures/{study}/captions.md", "the figure captions"),

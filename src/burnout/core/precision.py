@@ -13,6 +13,7 @@ closed-form statistics, counts    10 significant digits (:data:`CLOSED_FORM_DIGI
 iterative fits                    8 significant digits (:data:`ITERATIVE_DIGITS`): the mixed
                                   model's REML fit agrees with lme4 to 3e-8 and is stable to
                                   about 1e-12, so 8 digits are both supported and reproducible
+multiple imputation (pooled)      8 significant digits, as iterative fits
 root-found interval bounds        4 decimals (:data:`ROOT_DECIMALS`): the location shifts and
                                   Hodges-Lehmann intervals are found, as R's ``uniroot`` finds
                                   them, to an absolute tolerance of about 1e-4
@@ -44,8 +45,13 @@ _ROOT = {column: ("decimals", ROOT_DECIMALS) for column in ("estimate", "ci_low"
 _POOLED = {column: ("significant", ITERATIVE_DIGITS)
            for column in ("estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "tau",
                           "i2", "h2", "pi_low", "pi_high", "weight")}
+# Multiple imputation pooled by Rubin's rules: the imputations pass through QR factorizations
+# whose last bits may differ between BLAS builds; the pooled values move as smoothly.
+_IMPUTED = {column: ("significant", ITERATIVE_DIGITS)
+            for column in ("estimate", "se", "ci_low", "ci_high", "statistic", "df", "p")}
 # method -> column -> (rule, digits); columns not listed keep CLOSED_FORM_DIGITS.
 ROUNDING: dict[str, dict[str, tuple[str, int]]] = {
+    "multiple_imputation": _IMPUTED,
     "random_effects": _POOLED,
     "mixed_model": _MIXED,
     "mixed_model_time": _MIXED,

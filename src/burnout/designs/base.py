@@ -34,6 +34,16 @@ ANALYSES = {
                     "standardized mean change in one group), for the evidence synthesis",
     "dose": "exploratory: each change regressed on the dose received (roster.sessions) and the "
             "baseline score, among those who received the program",
+    # Sensitivity analyses of the primary outcomes (stage sensitivity, burnout.sensitivity).
+    "change_score": "sensitivity: difference in mean change, change ~ group (+ strata); one "
+                    "group: mean change, paired t",
+    "ancova": "sensitivity: follow-up ~ group + baseline (+ strata in a trial, + covariates in "
+              "a non-randomized comparison)",
+    "multiple_imputation": "sensitivity: multiple imputation of missing follow-up by chained "
+                           "equations (m >= 20), ANCOVA pooled by Rubin's rules",
+    "tipping_point": "sensitivity: delta-adjusted multiple imputation (missing not at random), "
+                     "the smallest shift that changes the conclusion",
+    "e_value": "sensitivity: E-value of the adjusted difference for unmeasured confounding",
 }
 
 # Where each analysis's result table is written: catalog entry and name
@@ -47,6 +57,10 @@ RESULT_FILES = {
     "mixed_model_per_protocol": ("adjusted", "mixed_model_per_protocol"),
     "mixed_model_time": ("adjusted", "mixed_model_time"),
     "effect_sizes": ("unadjusted", "effect_sizes"), "dose": ("adjusted", "dose"),
+    # The sensitivity analyses share one table, reports/<study>/sensitivity.csv (one row per
+    # outcome and analysis, the ``analysis`` column naming it): entry "sensitivity", no name.
+    **{name: ("sensitivity", None) for name in ("change_score", "ancova", "multiple_imputation",
+                                                "tipping_point", "e_value")},
 }
 
 
@@ -179,8 +193,9 @@ class Design:
         """Markdown explaining the method of ``stage`` for this design ("" when none)."""
         return self.explanations.get(stage, "")
 
-    def result_file(self, analysis: str) -> tuple[str, str]:
-        """(catalog entry, name) of the result table of ``analysis``.
+    def result_file(self, analysis: str) -> tuple[str, str | None]:
+        """(catalog entry, name) of the result table of ``analysis`` (name None: the entry is
+        one file, as the sensitivity table).
 
         Examples
         --------

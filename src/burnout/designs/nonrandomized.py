@@ -17,7 +17,8 @@ NONRANDOMIZED = Design(
     groups=("intervention", "control"),
     population="complete_cases",
     flow_steps=COMPARISON_FLOW_STEPS,
-    analyses=frozenset({"effect_sizes", "dose", "medians", "rank_sum", "risk_ratio",
+    analyses=frozenset({"change_score", "ancova", "multiple_imputation", "e_value",
+                        "effect_sizes", "dose", "medians", "rank_sum", "risk_ratio",
                         "ols_change", "ols_change_hc3", "diagnostics", "mixed_model"}),
     primary="ols_change",
     tables={"baseline": "table1_baseline", "unadjusted": "table2_unadjusted",
@@ -39,7 +40,8 @@ NONRANDOMIZED = Design(
         forest_axis="Adjusted difference in change (intervention minus comparison)",
         forbidden=_FORBIDDEN,
     ),
-    parameters={"figures": {"forest_decimals": 1, "p_decimals": 2},
+    parameters={"sensitivity": {"adjust_for": "covariates", "decimals": 1, "p_decimals": 2},
+                "figures": {"forest_decimals": 1, "p_decimals": 2},
                 "tables": {"p_decimals": 2},
                 "manuscript": {"p_decimals": 2, "estimate_decimals": 1}},
     captions={
@@ -56,6 +58,12 @@ NONRANDOMIZED = Design(
                       "program, by group, with Wilson 95% confidence intervals.",
     },
     explanations={
+        "sensitivity": (
+            "**Non-randomized comparison.** The primary analysis is the regression of the "
+            "change on group, baseline and covariates, which is the ANCOVA here. The change "
+            "score drops the adjustment, the mixed model uses every observation, and the "
+            "E-value says how strong an unmeasured confounder would have to be to explain the "
+            "difference away: the adjustment covers only the measured covariates."),
         "clean": (
             "**Non-randomized comparison.** The groups were formed without random allocation "
             "(for example by period or site). A participant is analysed when they completed the "

@@ -12,7 +12,8 @@ RANDOMIZED = Design(
     groups=("intervention", "control"),
     population="everyone",
     flow_steps=RANDOMIZED_FLOW_STEPS,
-    analyses=frozenset({"effect_sizes", "dose", "medians", "rank_sum", "risk_ratio", "mixed_model",
+    analyses=frozenset({"change_score", "ancova", "multiple_imputation", "tipping_point",
+                        "effect_sizes", "dose", "medians", "rank_sum", "risk_ratio", "mixed_model",
                         "mixed_model_per_protocol"}),
     primary="mixed_model",
     tables={"baseline": "table1_baseline", "adjusted": "table2_mixed_models",
@@ -30,7 +31,8 @@ RANDOMIZED = Design(
         flow="CONSORT 2010",
         forest_axis="Difference in change (intervention minus control)",
     ),
-    parameters={"figures": {"forest_decimals": 2, "p_decimals": 3,
+    parameters={"sensitivity": {"adjust_for": "strata", "decimals": 2, "p_decimals": 3},
+                "figures": {"forest_decimals": 2, "p_decimals": 3,
                             "flow_analysed_step": "analysed",
                             "flow_beside_steps": ["per_protocol"]},
                 "tables": {"p_decimals": 3},
@@ -50,6 +52,14 @@ RANDOMIZED = Design(
                       "program, by arm, with Wilson 95% confidence intervals.",
     },
     explanations={
+        "sensitivity": (
+            "**Randomized trial.** The primary analysis is the intention-to-treat mixed model "
+            "with the randomization strata as fixed effects. The sensitivity analyses change "
+            "one assumption at a time: the change score and the ANCOVA (with the strata) use "
+            "complete cases; multiple imputation makes the missing-at-random assumption "
+            "explicit; the tipping point asks how far from it the truth must be to change the "
+            "conclusion; the published (unstratified) and per-protocol models come from the "
+            "adjusted stage."),
         "clean": (
             "**Randomized trial.** Everyone randomized is analysed in the arm they were "
             "randomized to, whatever surveys they completed (*intention to treat*); a missing "

@@ -16,7 +16,8 @@ SINGLE_GROUP = Design(
     groups=(),
     population="complete_cases",
     flow_steps=COMPARISON_FLOW_STEPS,
-    analyses=frozenset({"effect_sizes", "dose", "medians", "signed_rank", "paired_t", "mcnemar",
+    analyses=frozenset({"change_score", "multiple_imputation", "tipping_point",
+                        "effect_sizes", "dose", "medians", "signed_rank", "paired_t", "mcnemar",
                         "mixed_model_time"}),
     primary="signed_rank",
     tables={"baseline": "table1_baseline", "unadjusted": "table2_paired",
@@ -37,7 +38,8 @@ SINGLE_GROUP = Design(
         forest_axis="Change (after minus before)",
         forbidden=_FORBIDDEN,
     ),
-    parameters={"figures": {"forest_decimals": 1, "p_decimals": 2},
+    parameters={"sensitivity": {"decimals": 1, "p_decimals": 2},
+                "figures": {"forest_decimals": 1, "p_decimals": 2},
                 "tables": {"p_decimals": 2},
                 "manuscript": {"p_decimals": 2, "estimate_decimals": 1}},
     captions={
@@ -52,6 +54,11 @@ SINGLE_GROUP = Design(
                       "program, with Wilson 95% confidence intervals.",
     },
     explanations={
+        "sensitivity": (
+            "**Single group.** The change from before to after is estimated by the mean change "
+            "(paired t) and the mixed model; where follow-up is missing, multiple imputation "
+            "and its tipping point ask whether those who did not return the survey could "
+            "change the conclusion. No analysis separates the program from time."),
         "clean": (
             "**Single group.** Everyone received the program; there is no comparison group. A "
             "participant is analysed when they completed the first and the last survey. The "

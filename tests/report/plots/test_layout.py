@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
@@ -20,6 +21,7 @@ from burnout.report.plots.likert import diverging_likert_chart
 from burnout.report.plots.meta_forest import meta_forest_plot
 from burnout.report.plots.prevalence import burnout_prevalence
 from burnout.report.plots.scores import change_distributions, pre_post_scores
+from burnout.report.plots.sensitivity import sensitivity_figure
 from burnout.report.plots.themes import theme_frequency_chart
 from burnout.simulate.figures import power_curves
 
@@ -62,6 +64,30 @@ def _flow(design_name: str) -> Figure:
                                     beside_steps=options.get("flow_beside_steps", []))
 
 
+# The sensitivity analyses each design draws (notebook 05b), with their longest labels.
+_SENSITIVITY = {"randomized": ("change_score", "ancova", "mixed_model", "multiple_imputation",
+                               "tipping_point", "mixed_model_unstratified",
+                               "mixed_model_per_protocol"),
+                "nonrandomized": ("change_score", "ancova", "mixed_model"),
+                "single_group": ("change_score", "mixed_model", "multiple_imputation",
+                                 "tipping_point")}
+
+
+def _sensitivity(design_name: str) -> Figure:
+    """The sensitivity figure as notebook 05b draws it: the primary MBI outcomes."""
+    design = get_design(design_name)
+    primary = realistic.primary_estimates(realistic.MBI_SCORES)
+    analyses = _SENSITIVITY[design_name]
+    table = pd.concat([primary.assign(analysis=name, estimate=primary["estimate"] + 0.3 * index,
+                                      ci_low=primary["ci_low"] + 0.3 * index,
+                                      ci_high=primary["ci_high"] + 0.3 * index,
+                                      delta=-10.0 if name == "tipping_point" else None)
+                       for index, name in enumerate(analyses)])
+    options = design.parameters["sensitivity"]
+    return sensitivity_figure(table, xlabel=design.words.forest_axis,
+                              decimals=options["decimals"], p_decimals=options["p_decimals"])
+
+
 def _groups(design_name: str) -> tuple[str, ...]:
     return get_design(design_name).groups
 
@@ -76,6 +102,7 @@ FIGURES = {
         groups=_groups(name)),
     "forest": _forest,
     "prevalence": lambda name: burnout_prevalence(realistic.long_table(DESIGNS[name][0])),
+    "sensitivity": _sensitivity,
 }
 CASES = [(figure, design) for figure in FIGURES for design in DESIGNS]
 SINGLE = {
