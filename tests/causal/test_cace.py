@@ -40,6 +40,8 @@ def test_agrees_with_ivreg_adjusted_for_baseline_and_strata(name):
     assert (row["n"], row["df"]) == (expected["n"], expected["df"])
     assert row["compliance"] == pytest.approx(REFERENCE[name]["compliance"], rel=1e-12)
     assert row["compliance_control"] == 0.0 and row["method"] == "cace"
+    offered = _trial(name).loc[lambda frame: frame["group"] == "intervention", "received"]
+    assert row["compliance_randomized"] == offered.mean()
 
 
 @pytest.mark.parametrize("name", DATASETS)

@@ -29,8 +29,11 @@ def test_declared_analyses_exist_and_have_a_result_file(name):
 
 def test_what_each_design_analyses():
     randomized, nonrandomized, single = (get_design(name) for name in NAMES)
-    assert randomized.analyses == {"medians", "rank_sum", "risk_ratio", "mixed_model",
-                                   "mixed_model_per_protocol", "effect_sizes", "dose"}
+    assert randomized.analyses == {"medians", "rank_sum", "risk_ratio", "risk_ratio_adjusted",
+                                   "mixed_model", "mixed_model_unstratified",
+                                   "mixed_model_per_protocol", "cace", "effect_sizes", "dose"}
+    assert nonrandomized.applies("risk_ratio_adjusted") and not nonrandomized.applies("cace")
+    assert randomized.result_file("risk_ratio_adjusted") == ("adjusted", "risk_ratios")
     assert all(design.applies("effect_sizes") and design.result_file("dose") == ("adjusted", "dose")
                for design in (randomized, nonrandomized, single))
     assert (randomized.primary, randomized.result_file(randomized.primary)) == (

@@ -127,10 +127,11 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
         ``ci_high``, ``confidence``, ``statistic`` (t), ``df``, ``p``, ``n``,
         ``n_intervention``, ``n_control``; then ``compliance`` (proportion of the analysed
         intervention arm who received the program), ``compliance_control`` (of the control
-        arm: 0 with one-sided noncompliance), ``itt`` (the adjusted intention-to-treat
-        difference of the same rows, the reduced form), ``first_stage`` (the adjusted
-        difference in the proportion receiving the program), ``n_dropped``, ``covariates``
-        and ``note``.
+        arm: 0 with one-sided noncompliance), ``compliance_randomized`` (of every row of the
+        intervention arm in ``data``, with or without follow-up), ``itt`` (the adjusted
+        intention-to-treat difference of the same rows, the reduced form), ``first_stage``
+        (the adjusted difference in the proportion receiving the program), ``n_dropped``,
+        ``covariates`` and ``note``.
 
     Raises
     ------
@@ -172,6 +173,7 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
         raise DataError(f"complier_effect: row {position + 2}, column '{received}': value "
                         f"{data[received].iloc[position]!r}; rule: received is 0 or 1")
     known = taken.notna().to_numpy()
+    offered = (data[group] == exposed).to_numpy() & known
     try:
         response, names, design, index, n_dropped = _design(
             data.loc[known], outcome, group, baseline, covariates, exposed, unexposed)
@@ -184,6 +186,7 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
            "n_intervention": int(arm.sum()), "n_control": int((~arm).sum()),
            "compliance": float(treated[arm].mean()),
            "compliance_control": float(treated[~arm].mean()),
+           "compliance_randomized": float(taken[offered].mean()) if offered.any() else math.nan,
            "n_dropped": n_dropped + int((~known).sum()), "covariates": ", ".join(covariates)}
     if row["compliance"] == row["compliance_control"]:
         return {**row, **dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "statistic",
