@@ -89,6 +89,14 @@ def test_weak_instrument_is_noted():
     assert "weak instrument" in complier_effect(data, "score_post", "received")["note"].iloc[0]
 
 
+def test_constant_covariate_is_left_out_with_a_note():
+    data = _trial("small").assign(site="a")
+    row = complier_effect(data, "score_post", "received", covariates=["site"]).iloc[0]
+    plain = complier_effect(data, "score_post", "received").iloc[0]
+    assert row["estimate"] == pytest.approx(plain["estimate"], rel=1e-12)
+    assert row["covariates"] == "" and "'site' has a single value" in row["note"]
+
+
 def test_bad_input_raises():
     data = _trial("small").copy()
     data.loc[2, "received"] = 2

@@ -211,6 +211,9 @@ def test_adjusted_constant_baseline_is_left_out_with_a_note():
     plain = adjusted_risk_ratio(data, "flag_post").iloc[0]
     assert row["estimate"] == pytest.approx(plain["estimate"], rel=1e-10)
     assert row["baseline"] == "" and "single value" in row["note"]
+    one_site = adjusted_risk_ratio(data.assign(site="a"), "flag_post", covariates=["site"])
+    assert one_site["covariates"].iloc[0] == "" and "'site' has a single value" in \
+        one_site["note"].iloc[0]
 
 
 def test_adjusted_level_without_events_is_named():

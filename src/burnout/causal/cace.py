@@ -113,7 +113,8 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
     baseline : str, optional
         The baseline score, an exogenous covariate (``"ee_pre"``).
     covariates : sequence of str
-        Further exogenous covariates, the randomization strata (text: indicators).
+        Further exogenous covariates, the randomization strata (text: indicators); one with
+        a single value among the analysed rows is left out, with a note.
     group, exposed, unexposed : str
         The randomized arm (the instrument) and its two values.
     confidence : float
@@ -173,6 +174,10 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
         raise DataError(f"complier_effect: row {position + 2}, column '{received}': value "
                         f"{data[received].iloc[position]!r}; rule: received is 0 or 1")
     known = taken.notna().to_numpy()
+    complete = known & data[[outcome, group, *([baseline] if baseline else []), *covariates]
+                            ].notna().all(axis=1).to_numpy()
+    constant = [column for column in covariates if data.loc[complete, column].nunique() < 2]
+    covariates = [column for column in covariates if column not in constant]
     offered = (data[group] == exposed).to_numpy() & known
     try:
         response, names, design, index, n_dropped = _design(
@@ -188,6 +193,8 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
            "compliance_control": float(treated[~arm].mean()),
            "compliance_randomized": float(taken[offered].mean()) if offered.any() else math.nan,
            "n_dropped": n_dropped + int((~known).sum()), "covariates": ", ".join(covariates)}
+    notes = [f"covariate '{column}' has a single value among the analysed rows: left out"
+             for column in constant]
     if row["compliance"] == row["compliance_control"]:
         return {**row, **dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "statistic",
                                         "df", "p", "itt", "first_stage"), math.nan),
@@ -196,8 +203,10 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
     fit = _two_stage(response, design, term, treated)
     quantile = float(stats.t.ppf(0.5 * (1 + confidence), fit["df"]))
     statistic = fit["estimate"] / fit["se"]
-    note = ("weak instrument: the arms differ by less than 0.1 in the proportion receiving "
-            "the program" if abs(fit["first_stage"]) < 0.1 else "")
+    if abs(fit["first_stage"]) < 0.1:
+        notes.append("weak instrument: the arms differ by less than 0.1 in the proportion "
+                     "receiving the program")
+    note = "; ".join(notes)
     return {**row, "estimate": fit["estimate"], "se": fit["se"],
             "ci_low": fit["estimate"] - quantile * fit["se"],
             "ci_high": fit["estimate"] + quantile * fit["se"], "statistic": statistic,

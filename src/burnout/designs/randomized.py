@@ -17,6 +17,7 @@ RANDOMIZED = Design(
                         "mixed_model_per_protocol", "cace"}),
     primary="mixed_model",
     tables={"baseline": "table1_baseline", "adjusted": "table2_mixed_models",
+            "sensitivity": "table2b_sensitivity",
             "risk": "table3_risk_ratios", "survey": "table4_survey", "themes": "table5_themes"},
     figures={"flow": "flow", "scores": "pre_post_scores", "change": "change_scores",
              "forest": "forest_mixed", "prevalence": "burnout_prevalence"},

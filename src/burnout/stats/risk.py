@@ -294,11 +294,12 @@ def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None =
         The yes/no outcome at follow-up (0, 1 or missing), e.g. ``"burnout_post"``.
     baseline : str, optional
         The same yes/no outcome (or any numeric column) measured at baseline, e.g.
-        ``"burnout_pre"``. A baseline with a single value among the analysed rows carries no
-        information and is left out, with a note.
+        ``"burnout_pre"``.
     covariates : sequence of str
         Further adjustment: the randomization strata of a trial, the confounders of a
-        non-randomized comparison. Text columns enter as treatment-coded indicators.
+        non-randomized comparison. Text columns enter as treatment-coded indicators. A
+        baseline or covariate with a single value among the analysed rows carries no
+        information and is left out, with a note.
     group, exposed, unexposed : str
         The group column and the values compared (numerator, denominator).
     confidence : float
@@ -357,13 +358,14 @@ def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None =
         raise DataError(f"adjusted_risk_ratio: row {position + 2}, column '{outcome}': value "
                         f"{data[outcome].iloc[position]!r}; rule: outcome must be 0, 1 or "
                         "empty")
-    notes = []
-    if baseline:
-        complete = data[[outcome, group, baseline, *covariates]].notna().all(axis=1)
-        if data.loc[complete, baseline].nunique() < 2:
-            notes.append(f"baseline '{baseline}' has a single value among the analysed rows: "
-                         "left out")
-            baseline = None
+    complete = data[[outcome, group, *([baseline] if baseline else []), *covariates]
+                    ].notna().all(axis=1)
+    constant = [column for column in [*([baseline] if baseline else []), *covariates]
+                if data.loc[complete, column].nunique() < 2]
+    notes = [f"'{column}' has a single value among the analysed rows: left out"
+             for column in constant]
+    baseline = None if baseline in constant else baseline
+    covariates = [column for column in covariates if column not in constant]
     try:
         response, names, design, _, n_dropped = _design(
             data.assign(**{outcome: values}), outcome, group, baseline, covariates, exposed,
