@@ -55,7 +55,7 @@ def test_without_covariates_is_the_wald_estimator(name):
     followed = data.dropna(subset=["score_post"])
     means = followed.groupby("group")[["score_post", "received"]].mean()
     itt = means.loc["intervention", "score_post"] - means.loc["control", "score_post"]
-    assert row["itt"] == pytest.approx(itt, rel=1e-10)
+    assert row["itt_estimate"] == pytest.approx(itt, rel=1e-10)
     assert row["estimate"] == pytest.approx(itt / means.loc["intervention", "received"],
                                             rel=1e-10)
 

@@ -125,7 +125,8 @@ def test_table_and_figure_names():
     randomized, nonrandomized, single = (get_design(name) for name in NAMES)
     assert dict(randomized.tables) == {
         "baseline": "table1_baseline", "adjusted": "table2_mixed_models",
-        "sensitivity": "table2b_sensitivity", "risk": "table3_risk_ratios", "survey": "table4_survey", "themes": "table5_themes"}
+        "sensitivity": "table2b_sensitivity", "risk": "table3_risk_ratios",
+        "survey": "table4_survey", "themes": "table5_themes"}
     assert nonrandomized.table("unadjusted") == "table2_unadjusted"
     assert nonrandomized.table("risk") == "table2b_risk_ratios"
     assert single.table("unadjusted") == "table2_paired" and single.table("risk") == \

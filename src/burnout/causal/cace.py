@@ -92,7 +92,8 @@ def _two_stage(response: np.ndarray, instruments: np.ndarray, term: int,
     covariance = variance * np.linalg.inv(fitted.T @ fitted)
     itt, *_ = np.linalg.lstsq(instruments, response, rcond=None)
     return {"estimate": float(coefficients[term]), "se": math.sqrt(covariance[term, term]),
-            "df": n - k, "itt": float(itt[term]), "first_stage": float(first[term, term])}
+            "df": n - k, "itt_estimate": float(itt[term]),
+            "first_stage": float(first[term, term])}
 
 
 @tidy_result
@@ -129,8 +130,8 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
         ``n_intervention``, ``n_control``; then ``compliance`` (proportion of the analysed
         intervention arm who received the program), ``compliance_control`` (of the control
         arm: 0 with one-sided noncompliance), ``compliance_randomized`` (of every row of the
-        intervention arm in ``data``, with or without follow-up), ``itt`` (the adjusted
-        intention-to-treat difference of the same rows, the reduced form), ``first_stage``
+        intervention arm in ``data``, with or without follow-up), ``itt_estimate`` (the
+        adjusted intention-to-treat difference of the same rows, the reduced form), ``first_stage``
         (the adjusted difference in the proportion receiving the program), ``n_dropped``,
         ``covariates`` and ``note``.
 
@@ -158,8 +159,8 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
     ...                      "took_part": [1, 1, 0, 0, 0, 0, 0, 0],
     ...                      "ee_post": [18, 20, 22, 24, 23, 24, 22, 23]})
     >>> row = complier_effect(data, "ee_post", "took_part").iloc[0]
-    >>> round(float(row["estimate"]), 3), float(row["compliance"]), round(float(row["itt"]), 3)
-    (-4.0, 0.5, -2.0)
+    >>> [round(float(row[column]), 3) for column in ("estimate", "compliance", "itt_estimate")]
+    [-4.0, 0.5, -2.0]
     """
     if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
         raise DataError(f"complier_effect: confidence must be strictly between 0 and 1, got "
@@ -197,7 +198,7 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
              for column in constant]
     if row["compliance"] == row["compliance_control"]:
         return {**row, **dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "statistic",
-                                        "df", "p", "itt", "first_stage"), math.nan),
+                                        "df", "p", "itt_estimate", "first_stage"), math.nan),
                 "note": "the program was received as often in both arms: randomization does "
                         "not move it, the effect among compliers is not estimable"}
     fit = _two_stage(response, design, term, treated)
@@ -211,7 +212,8 @@ def complier_effect(data: pd.DataFrame, outcome: str, received: str,
             "ci_low": fit["estimate"] - quantile * fit["se"],
             "ci_high": fit["estimate"] + quantile * fit["se"], "statistic": statistic,
             "df": float(fit["df"]), "p": float(2 * stats.t.sf(abs(statistic), fit["df"])),
-            "itt": fit["itt"], "first_stage": fit["first_stage"], "note": note}
+            "itt_estimate": fit["itt_estimate"], "first_stage": fit["first_stage"],
+            "note": note}
 
 
 def complier_effect_table(data: pd.DataFrame, outcomes: Sequence[str], received: str,

@@ -18,6 +18,7 @@ import pandas as pd
 from burnout.core.errors import DataError, require_columns
 from burnout.report.comparisons.arms import (
     ARM_SIZES,
+    SENSITIVITY_LABELS,
     arm_sizes,
     mixed_model_publication_table,
     sensitivity_publication_table,
@@ -41,6 +42,7 @@ __all__ = [
     "adjusted_publication_table",
     "mixed_model_publication_table",
     "sensitivity_publication_table",
+    "SENSITIVITY_LABELS",
     "survey_publication_table",
     "themes_publication_table",
 ]
@@ -48,8 +50,8 @@ __all__ = [
 _WAVES = {"pre": "Before", "post": "After", "change": "Change"}
 
 # Caption and notes of each publication table, by the analysis it shows. ``{design}``,
-# ``{population}``, ``{covariates}``, ``{per_protocol}``, ``{strata}``, ``{adjusted}`` and
-# ``{analyses}`` are filled by :func:`table_text` (empty unless given).
+# ``{population}``, ``{covariates}``, ``{per_protocol}``, ``{strata}`` and ``{adjusted}`` are
+# filled by :func:`table_text` (empty unless given).
 TABLE_TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
     "baseline": ("Baseline characteristics of the participants ({design}).", ()),
     "baseline_groups": ("Baseline characteristics of the participants by group ({design}).",
@@ -84,7 +86,12 @@ TABLE_TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
                      "with follow-up: those of them with a follow-up score.{per_protocol}",)),
     "sensitivity": ("The primary comparison and its sensitivity analyses.",
                     ("Estimates are differences, intervention minus control, with 95% CIs; n: "
-                     "participants analysed per arm. {analyses}",)),
+                     "participants analysed per arm. Without strata: the primary model without "
+                     "the randomization strata. Per protocol: the same model among intervention "
+                     "participants who attended the required sessions and every control; not "
+                     "protected by randomization. CACE: effect of receiving the program among "
+                     "compliers, the randomized arm as instrument, adjusted for baseline score "
+                     "and strata, participants with a follow-up score; t-based 95% CI.",)),
     "mixed_model_time": ("Change from before to after the program, every available observation.",
                          ("Linear mixed model score ~ time + (1 | participant), REML; Wald 95% "
                           "CI.",)),
@@ -110,8 +117,7 @@ def table_text(analysis: str, design, **values: str) -> tuple[str, list[str]]:
     """
     caption, notes = TABLE_TEXT[analysis]
     fill = {"design": design.words.design, "population": design.words.population,
-            "covariates": "none", "per_protocol": "", "strata": "", "adjusted": "",
-            "analyses": "", **values}
+            "covariates": "none", "per_protocol": "", "strata": "", "adjusted": "", **values}
     return caption.format(**fill), [note.format(**fill) for note in notes]
 
 

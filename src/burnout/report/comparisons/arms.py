@@ -17,13 +17,20 @@ from burnout.core.errors import DataError, require_columns
 from burnout.report.labels import outcome_label
 from burnout.report.tables import format_interval, format_number, format_p_value
 
-__all__ = ["ARM_SIZES", "FOLLOW_UP_SIZES", "arm_sizes", "mixed_model_publication_table",
-           "sensitivity_publication_table"]
+__all__ = ["ARM_SIZES", "FOLLOW_UP_SIZES", "SENSITIVITY_LABELS", "arm_sizes",
+           "mixed_model_publication_table", "sensitivity_publication_table"]
 
 # Column headers of the per-arm sizes.
 ARM_SIZES = "n (intervention / control)"
 FOLLOW_UP_SIZES = "With follow-up (intervention / control)"
 _NEEDED = ["outcome", "estimate", "ci_low", "ci_high", "p", "n"]
+# The rows of a trial's table of sensitivity analyses: analysis (designs.base.ANALYSES) -> label,
+# in the order shown; the table shows those the design declares and the study ran.
+SENSITIVITY_LABELS = {
+    "mixed_model": "Intention to treat, mixed model (primary)",
+    "mixed_model_unstratified": "Intention to treat, mixed model without strata",
+    "mixed_model_per_protocol": "Per protocol, mixed model (biased: compliers vs all controls)",
+    "cace": "Compliers (CACE, two-stage least squares)"}
 
 
 def arm_sizes(row: Mapping, prefix: str = "n_") -> str:
