@@ -129,7 +129,7 @@ bench: $(VENV_STAMP) ## print the performance budgets as measured on this machin
 	$(PY) tests/benchmark.py $(if $(ONLY),--only $(ONLY))
 
 validate-r: ## re-run the R scripts that produce the reference values (needs Rscript)
-	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-epitools r-cran-lme4 r-cran-psych r-cran-jsonlite r-cran-sandwich r-cran-lmtest r-cran-metafor"; exit 1; }
+	@command -v Rscript >/dev/null || { echo "Rscript not found: apt-get install r-base-core r-cran-epitools r-cran-lme4 r-cran-psych r-cran-jsonlite r-cran-sandwich r-cran-lmtest r-cran-metafor r-cran-aer"; exit 1; }
 	@for script in tests/reference/*.R; do echo "Rscript $$script"; (cd tests/reference && Rscript $$(basename $$script)); done
 	git status --short tests/reference
 

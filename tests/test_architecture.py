@@ -1,9 +1,9 @@
 """The shape of the package: imports run one way, modules and packages stay small.
 
-Layers, bottom to top: ``core`` < ``data`` < ``measures``, ``designs``, ``stats``, ``synthesis``,
-``sensitivity``, ``inference`` < ``report`` < ``pipeline`` (< the command line, ``burnout.__main__``). A module may import its own
-layer and the layers below, never above; the analysis never imports the synthetic-replica
-generators.
+Layers, bottom to top: ``core`` < ``data`` < ``measures``, ``designs``, ``stats``, ``causal``,
+``synthesis``, ``sensitivity``, ``inference`` < ``report`` < ``pipeline`` (< the command line,
+``burnout.__main__``). A module may import its own layer and the layers below, never above; the analysis never imports the
+synthetic-replica generators.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 from burnout.core.paths import ROOT
 
 PACKAGE = ROOT / "src" / "burnout"
-LAYERS = {"core": 0, "data": 1, "measures": 2, "designs": 2, "stats": 2, "synthesis": 2,
-          "sensitivity": 2, "inference": 2,
-          "report": 3, "simulate": 3, "pipeline": 4}
+LAYERS = {"core": 0, "data": 1, "measures": 2, "designs": 2, "stats": 2, "causal": 2,
+          "synthesis": 2, "sensitivity": 2, "inference": 2, "report": 3, "simulate": 3,
+          "pipeline": 4}
 MODULES = sorted(PACKAGE.rglob("*.py"))
 SOURCES = MODULES + sorted((ROOT / "src" / "burnout_replica").rglob("*.py"))
 

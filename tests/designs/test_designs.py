@@ -30,10 +30,13 @@ def test_declared_analyses_exist_and_have_a_result_file(name):
 
 def test_what_each_design_analyses():
     randomized, nonrandomized, single = (get_design(name) for name in NAMES)
-    assert randomized.analyses == {"medians", "rank_sum", "risk_ratio", "mixed_model",
-                                   "mixed_model_per_protocol", "effect_sizes", "dose",
+    assert randomized.analyses == {"medians", "rank_sum", "risk_ratio", "risk_ratio_adjusted",
+                                   "mixed_model", "mixed_model_unstratified",
+                                   "mixed_model_per_protocol", "cace", "effect_sizes", "dose",
                                    "change_score", "ancova", "multiple_imputation",
                                    "tipping_point"}
+    assert nonrandomized.applies("risk_ratio_adjusted") and not nonrandomized.applies("cace")
+    assert randomized.result_file("risk_ratio_adjusted") == ("adjusted", "risk_ratios")
     # sensitivity analyses: the E-value only without randomization, no ANCOVA in one group
     assert nonrandomized.applies("e_value") and not randomized.applies("e_value")
     assert not nonrandomized.applies("tipping_point") and single.applies("tipping_point")
@@ -131,7 +134,8 @@ def test_table_and_figure_names():
     randomized, nonrandomized, single = (get_design(name) for name in NAMES)
     assert dict(randomized.tables) == {
         "baseline": "table1_baseline", "adjusted": "table2_mixed_models",
-        "risk": "table3_risk_ratios", "survey": "table4_survey", "themes": "table5_themes"}
+        "sensitivity": "table2b_sensitivity", "risk": "table3_risk_ratios",
+        "survey": "table4_survey", "themes": "table5_themes"}
     assert nonrandomized.table("unadjusted") == "table2_unadjusted"
     assert nonrandomized.table("risk") == "table2b_risk_ratios"
     assert single.table("unadjusted") == "table2_paired" and single.table("risk") == \

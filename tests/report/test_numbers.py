@@ -89,6 +89,24 @@ def test_analysis_numbers_use_the_shared_result_columns():
     assert analysis_numbers("diagnostics", result) == {}
 
 
+def test_analysis_numbers_of_the_trial_analyses():
+    fit = {"outcome": ["ee"], "estimate": [-0.5], "se": [0.9], "ci_low": [-2.3],
+           "ci_high": [1.3], "p": [0.58], "n": [390], "n_intervention": [197],
+           "n_control": [193]}
+    unstratified = analysis_numbers("mixed_model_unstratified", pd.DataFrame(fit))
+    assert unstratified["mixed_unstratified.ee.difference"] == -0.5
+    assert unstratified["mixed_unstratified.ee.n_subjects"] == 390
+    assert unstratified["mixed_unstratified.ee.n_intervention"] == 197
+    ratio = analysis_numbers("risk_ratio_adjusted", pd.DataFrame({
+        **fit, "outcome": ["burnout_post"], "estimate": [0.9]}))
+    assert ratio["risk_ratio_adjusted.burnout.estimate"] == 0.9
+    assert ratio["risk_ratio_adjusted.burnout.n"] == 390
+    cace = analysis_numbers("cace", pd.DataFrame({**fit, "compliance": [0.81],
+                                                  "compliance_randomized": [0.75]}))
+    assert cace["cace.ee.estimate"] == -0.5 and cace["cace.ee.compliance"] == 0.81
+    assert cace["cace.compliance"] == 0.75
+
+
 def test_analysis_numbers_of_medians():
     medians = pd.DataFrame({"subscale": ["ee"], "wave": ["pre"], "group": ["control"],
                             "median": [20.0], "q1": [15.0], "q3": [25.0], "n": [84]})

@@ -315,8 +315,9 @@ def test_result_columns_follow_the_shared_vocabulary():
     result = mixed_model(LONG, "ee")
     shared = [column for column in RESULT_COLUMNS if column in result.columns]
     assert list(result.columns) == shared + [
-        "n_observations", "n_dropped", "subject_variance", "site_variance",
-        "residual_variance", "random_effects", "covariates", "fit", "converged", "convergence"]
+        "n_followup_intervention", "n_followup_control", "n_observations", "n_dropped",
+        "subject_variance", "site_variance", "residual_variance", "random_effects",
+        "covariates", "fit", "converged", "convergence"]
     row = result.iloc[0]
     assert (row["method"], row["measure"]) == ("mixed_model",
                                                "difference in change (group x time)")
@@ -356,6 +357,17 @@ def test_missing_scores_and_covariates_are_dropped_and_counted():
     data.loc[[5], "site"] = None
     result = mixed_model(data, "pa", covariates=["site"]).iloc[0]
     assert result["n_dropped"] == 3 and result["n_observations"] == len(LONG) - 3
+
+
+def test_arm_sizes_count_subjects_and_those_with_a_follow_up():
+    data = _random_long(40, seed=7, attrition=0.3)
+    result = mixed_model(data, "y").iloc[0]
+    for arm in ("intervention", "control"):
+        rows = data.loc[data["group"] == arm]
+        assert result[f"n_{arm}"] == rows["student_id"].nunique()
+        assert result[f"n_followup_{arm}"] == (rows["time"] == "post").sum()
+    assert result["n_intervention"] + result["n_control"] == result["n"]
+    assert "n_intervention" not in mixed_model(data, "y", group=None).columns
 
 
 def test_text_covariates_are_treatment_coded_against_the_first_sorted_level():

@@ -1,7 +1,9 @@
-"""Tests of burnout.stats.risk against epitools::riskratio.wald and fisher.test (comparisons.R).
+"""Tests of burnout.stats.risk against epitools::riskratio.wald and fisher.test (comparisons.R),
+and against R glm(family = poisson) + sandwich::vcovHC(type = "HC0") (trial_analyses.R).
 
-Tolerances: estimate, interval and Fisher p 1e-6 relative. The group sizes are
-``n_intervention`` and ``n_control`` (burnout.core.results); the reference data keep epitools'
+Tolerances: estimate, interval and p 1e-6 relative (the reference glm fits are run to a
+relative deviance change of 1e-14; epitools and fisher.test are closed forms). The group sizes
+are ``n_intervention`` and ``n_control`` (burnout.core.results); the reference data keep epitools'
 names (``exposed_total``, ``unexposed_total``).
 """
 
@@ -16,12 +18,20 @@ import pandas as pd
 import pytest
 
 from burnout.core.errors import DataError
-from burnout.stats.risk import risk_ratio, risk_ratio_table
+from burnout.stats.risk import (
+    adjusted_risk_ratio,
+    adjusted_risk_ratio_table,
+    risk_ratio,
+    risk_ratio_table,
+)
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 REFERENCE = json.loads((REFERENCE_DIR / "comparisons_reference.json").read_text())
 TABLES = pd.read_csv(REFERENCE_DIR / "comparisons_data_risk.csv").set_index("dataset")
 COUNTS = ["exposed_events", "exposed_total", "unexposed_events", "unexposed_total"]
+TRIALS = pd.read_csv(REFERENCE_DIR / "trial_analyses_data.csv")
+TRIAL_REFERENCE = json.loads((REFERENCE_DIR / "trial_analyses_reference.json").read_text())
+DATASETS = ["typical", "small", "common"]
 
 
 def _r_number(value) -> float:
@@ -35,7 +45,7 @@ def test_agrees_with_epitools_riskratio_wald(name):
     result = risk_ratio(*TABLES.loc[name, COUNTS]).iloc[0]
     for column in ("estimate", "ci_low", "ci_high"):
         assert result[column] == pytest.approx(expected[column], rel=1e-6), column
-    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+    assert result["p_fisher"] == pytest.approx(expected["fisher_p"], rel=1e-6)
     assert result["note"] == ""
     counts = TABLES.loc[name, COUNTS]
     assert (result["n_intervention"], result["n_control"]) == (counts["exposed_total"],
@@ -55,7 +65,7 @@ def test_zero_correction_agrees_with_riskratio_wald_on_corrected_table(name):
     prefix = "corrected_" if 0 in cells else ""
     for column in ("estimate", "ci_low", "ci_high"):
         assert result[column] == pytest.approx(expected[prefix + column], rel=1e-6), column
-    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)  # observed counts
+    assert result["p_fisher"] == pytest.approx(expected["fisher_p"], rel=1e-6)  # observed
     assert ("adding 0.5" in result["note"]) == (0 in cells)
 
 
@@ -67,7 +77,8 @@ def test_zero_cell_in_intervention_group():
     assert math.isnan(_r_number(expected["ci_high"]))
     assert math.isnan(result["ci_low"]) and math.isnan(result["ci_high"])
     assert "undefined" in result["note"] and "intervention" in result["note"]
-    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+    assert result["p_fisher"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+    assert math.isnan(result["p"])  # no Wald p without an interval
 
 
 def test_zero_cell_in_control_group():
@@ -78,13 +89,14 @@ def test_zero_cell_in_control_group():
     assert math.isnan(_r_number(expected["ci_low"]))
     assert math.isnan(result["ci_low"]) and math.isnan(result["ci_high"])
     assert "control" in result["note"]
-    assert result["p"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+    assert result["p_fisher"] == pytest.approx(expected["fisher_p"], rel=1e-6)
+    assert math.isnan(result["p"])
 
 
 def test_no_event_in_either_group():
     result = risk_ratio(0, 10, 0, 12).iloc[0]
     assert math.isnan(result["estimate"]) and math.isnan(result["ci_low"])
-    assert result["p"] == 1.0
+    assert result["p_fisher"] == 1.0 and math.isnan(result["p"])
     assert "nor in the control group" in result["note"]
 
 
@@ -135,3 +147,86 @@ def test_table_rejects_bad_values():
     with pytest.raises(DataError, match="no non-missing value in group 'control'"):
         risk_ratio_table(pd.DataFrame({"group": ["intervention", "control"],
                                        "burnout_post": [1, np.nan]}), ["burnout_post"])
+
+
+# --- Wald p of the unadjusted ratio, modified Poisson (trial_analyses.R) -----------------------
+
+def _trial(name: str) -> pd.DataFrame:
+    return TRIALS.loc[TRIALS["dataset"] == name].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_unadjusted_p_is_the_wald_p_of_poisson_with_hc0(name):
+    """The Katz SE is the HC0 sandwich SE of glm(y ~ group, poisson): interval and p agree."""
+    expected = TRIAL_REFERENCE[name]["unadjusted"]
+    row = risk_ratio_table(_trial(name), ["flag_post"]).iloc[0]
+    for column in ("estimate", "ci_low", "ci_high", "p"):
+        assert row[column] == pytest.approx(expected[column], rel=1e-6), column
+    assert row["n"] == expected["n"]
+    assert (row["p"] < 0.05) == (row["ci_high"] < 1 or row["ci_low"] > 1)
+    no_adjustment = adjusted_risk_ratio(_trial(name), "flag_post").iloc[0]
+    for column in ("estimate", "ci_low", "ci_high", "p"):  # the same model in statsmodels
+        assert no_adjustment[column] == pytest.approx(row[column], rel=1e-8), column
+
+
+@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("baseline, key", [("flag_pre", "adjusted"),
+                                           ("score_pre", "adjusted_score")])
+def test_adjusted_agrees_with_glm_poisson_and_vcovhc_hc0(name, baseline, key):
+    expected = TRIAL_REFERENCE[name][key]
+    row = adjusted_risk_ratio(_trial(name), "flag_post", baseline=baseline,
+                              covariates=["site"]).iloc[0]
+    for column in ("estimate", "ci_low", "ci_high", "p"):
+        assert row[column] == pytest.approx(expected[column], rel=1e-6), column
+    assert row["se"] == pytest.approx(expected["log_se"], rel=1e-6)
+    assert row["statistic"] == pytest.approx(expected["z"], rel=1e-6)
+    assert row["n"] == expected["n"] and row["n_dropped"] == len(_trial(name)) - expected["n"]
+    assert (row["method"], row["covariance"], row["covariates"]) == (
+        "risk_ratio_adjusted", "HC0", "site")
+
+
+def test_adjusted_table_takes_the_baseline_flag_of_each_outcome():
+    data = _trial("typical").rename(columns={"flag_pre": "burnout_pre",
+                                             "flag_post": "burnout_post"})
+    table = adjusted_risk_ratio_table(data, ["burnout_post"], covariates=["site"])
+    expected = TRIAL_REFERENCE["typical"]["adjusted"]
+    assert table["baseline"].tolist() == ["burnout_pre"]
+    assert table["estimate"].iloc[0] == pytest.approx(expected["estimate"], rel=1e-6)
+    assert (table["n_intervention"] + table["n_control"]).tolist() == [expected["n"]]
+    with pytest.raises(DataError, match="cannot infer the baseline"):
+        adjusted_risk_ratio_table(data, ["score_pre"])
+
+
+def test_adjusted_without_events_in_a_group_is_nan_with_a_reason():
+    data = _trial("small").copy()
+    data.loc[data["group"] == "control", "flag_post"] = 0
+    row = adjusted_risk_ratio(data, "flag_post", baseline="flag_pre").iloc[0]
+    assert math.isnan(row["estimate"]) and math.isnan(row["p"])
+    assert "no event in the control group" in row["note"]
+
+
+def test_adjusted_constant_baseline_is_left_out_with_a_note():
+    data = _trial("small").assign(flag_pre=1)
+    row = adjusted_risk_ratio(data, "flag_post", baseline="flag_pre").iloc[0]
+    plain = adjusted_risk_ratio(data, "flag_post").iloc[0]
+    assert row["estimate"] == pytest.approx(plain["estimate"], rel=1e-10)
+    assert row["baseline"] == "" and "single value" in row["note"]
+    one_site = adjusted_risk_ratio(data.assign(site="a"), "flag_post", covariates=["site"])
+    assert one_site["covariates"].iloc[0] == "" and "'site' has a single value" in \
+        one_site["note"].iloc[0]
+
+
+def test_adjusted_level_without_events_is_named():
+    data = _trial("typical").copy()
+    data.loc[data["site"] == "west", "flag_post"] = 0
+    row = adjusted_risk_ratio(data, "flag_post", baseline="flag_pre", covariates=["site"]).iloc[0]
+    assert "quasi-separation" in row["note"] and math.isfinite(row["estimate"])
+
+
+def test_adjusted_rejects_bad_values():
+    data = _trial("small").copy()
+    data.loc[3, "flag_post"] = 2
+    with pytest.raises(DataError, match=r"row 5, column 'flag_post'"):
+        adjusted_risk_ratio(data, "flag_post")
+    with pytest.raises(DataError, match="adjusted_risk_ratio.*missing"):
+        adjusted_risk_ratio(_trial("small"), "flag_post", covariates=["hospital"])

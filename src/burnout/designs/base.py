@@ -20,7 +20,10 @@ ANALYSES = {
     "medians": "median (Q1, Q3) of every score before, after and its change",
     "rank_sum": "Wilcoxon rank-sum test of the change, intervention vs control, with the "
                 "Hodges-Lehmann location shift",
-    "risk_ratio": "risk ratio of every yes/no outcome at follow-up (Katz interval)",
+    "risk_ratio": "risk ratio of every yes/no outcome at follow-up (Katz interval, Wald p)",
+    "risk_ratio_adjusted": "risk ratio of every yes/no outcome at follow-up adjusted for its "
+                           "baseline value and the strata or covariates (modified Poisson "
+                           "regression, HC0 sandwich SE, Zou 2004)",
     "signed_rank": "Wilcoxon signed-rank test of the change with the Hodges-Lehmann interval",
     "paired_t": "paired t-test of the change",
     "mcnemar": "McNemar's test of every yes/no outcome before vs after",
@@ -28,7 +31,12 @@ ANALYSES = {
     "ols_change_hc3": "the same with HC3 robust standard errors",
     "diagnostics": "residual diagnostics of the regressions",
     "mixed_model": "mixed model score ~ group * time + (1 | participant), REML",
+    "mixed_model_unstratified": "the mixed model without the randomization strata (a "
+                                "sensitivity analysis; run only when the study has strata)",
     "mixed_model_per_protocol": "the same mixed model in the per-protocol set",
+    "cace": "complier average causal effect of every score: follow-up score on the program "
+            "received, instrumented by the randomized arm, adjusted for baseline and strata "
+            "(two-stage least squares)",
     "mixed_model_time": "mixed model score ~ time + (1 | participant), REML (every observation)",
     "effect_sizes": "standardized effect of every score's change (Hedges' g between groups, the "
                     "standardized mean change in one group), for the evidence synthesis",
@@ -51,6 +59,9 @@ ANALYSES = {
 RESULT_FILES = {
     "medians": ("unadjusted", "medians"), "rank_sum": ("unadjusted", "rank_sum"),
     "risk_ratio": ("unadjusted", "risk_ratios"), "signed_rank": ("unadjusted", "signed_rank"),
+    "risk_ratio_adjusted": ("adjusted", "risk_ratios"),
+    "mixed_model_unstratified": ("adjusted", "mixed_model_unstratified"),
+    "cace": ("adjusted", "cace"),
     "paired_t": ("unadjusted", "paired_t"), "mcnemar": ("unadjusted", "mcnemar"),
     "ols_change": ("adjusted", "ols"), "ols_change_hc3": ("adjusted", "ols_hc3"),
     "diagnostics": ("adjusted", "diagnostics"), "mixed_model": ("adjusted", "mixed_model"),

@@ -19,7 +19,8 @@ NONRANDOMIZED = Design(
     flow_steps=COMPARISON_FLOW_STEPS,
     analyses=frozenset({"change_score", "ancova", "multiple_imputation", "e_value",
                         "effect_sizes", "dose", "medians", "rank_sum", "risk_ratio",
-                        "ols_change", "ols_change_hc3", "diagnostics", "mixed_model"}),
+                        "risk_ratio_adjusted", "ols_change", "ols_change_hc3", "diagnostics",
+                        "mixed_model"}),
     primary="ols_change",
     tables={"baseline": "table1_baseline", "unadjusted": "table2_unadjusted",
             "risk": "table2b_risk_ratios", "adjusted": "table3_adjusted",
@@ -43,6 +44,7 @@ NONRANDOMIZED = Design(
     parameters={"sensitivity": {"adjust_for": "covariates", "decimals": 1, "p_decimals": 2},
                 "figures": {"forest_decimals": 1, "p_decimals": 2},
                 "tables": {"p_decimals": 2},
+                "adjusted": {"ratio_adjustment": "covariates"},
                 "manuscript": {"p_decimals": 2, "estimate_decimals": 1}},
     captions={
         "flow": "Participant flow (TREND) from enrolment to analysis, by group, counted from "
@@ -77,7 +79,9 @@ NONRANDOMIZED = Design(
             "**Non-randomized comparison: adjustment for measured confounders.** The change "
             "score is regressed on the group, the baseline score and the covariates; the group "
             "coefficient is the adjusted mean difference in change, intervention minus "
-            "comparison. It accounts only for the covariates measured: confounding by anything "
-            "else remains possible."),
+            "comparison. Yes/no outcomes at follow-up: risk ratios adjusted for the outcome's "
+            "baseline value and the same covariates (modified Poisson regression, robust SE). "
+            "Both account only for the covariates measured: confounding by anything else "
+            "remains possible."),
     },
 )

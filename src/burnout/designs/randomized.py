@@ -13,10 +13,12 @@ RANDOMIZED = Design(
     population="everyone",
     flow_steps=RANDOMIZED_FLOW_STEPS,
     analyses=frozenset({"change_score", "ancova", "multiple_imputation", "tipping_point",
-                        "effect_sizes", "dose", "medians", "rank_sum", "risk_ratio", "mixed_model",
-                        "mixed_model_per_protocol"}),
+                        "effect_sizes", "dose", "medians", "rank_sum", "risk_ratio",
+                        "risk_ratio_adjusted", "mixed_model", "mixed_model_unstratified",
+                        "mixed_model_per_protocol", "cace"}),
     primary="mixed_model",
     tables={"baseline": "table1_baseline", "adjusted": "table2_mixed_models",
+            "sensitivity": "table2b_sensitivity",
             "risk": "table3_risk_ratios", "survey": "table4_survey", "themes": "table5_themes"},
     figures={"flow": "flow", "scores": "pre_post_scores", "change": "change_scores",
              "forest": "forest_mixed", "prevalence": "burnout_prevalence"},
@@ -36,6 +38,7 @@ RANDOMIZED = Design(
                             "flow_analysed_step": "analysed",
                             "flow_beside_steps": ["per_protocol"]},
                 "tables": {"p_decimals": 3},
+                "adjusted": {"ratio_adjustment": "strata"},
                 "manuscript": {"p_decimals": 3, "estimate_decimals": 2}},
     captions={
         "flow": "CONSORT 2010 flow from randomization to the analysis, by arm, counted from the "
@@ -68,15 +71,34 @@ RANDOMIZED = Design(
         "unadjusted": (
             "**Randomized trial.** These complete-case comparisons (participants with both "
             "surveys) are descriptive; the primary analysis is the intention-to-treat mixed "
-            "model of the adjusted stage."),
+            "model of the adjusted stage, and the yes/no outcomes are compared there again "
+            "with risk ratios adjusted for baseline and strata."),
         "adjusted": (
             "**Randomized trial: the primary analysis.** A linear mixed model "
-            "`score ~ group * time + (1 | participant)` fitted by REML on every available "
-            "observation of every randomized participant (intention to treat): a participant "
-            "without a follow-up survey still contributes the baseline. The group x time "
-            "interaction is the difference in change, intervention minus control, with a Wald "
-            "95% CI. A per-protocol analysis (the same model on participants who completed "
-            "follow-up and the required sessions) is a sensitivity analysis: it is no longer "
-            "protected by randomization."),
+            "`score ~ group * time + strata + (1 | participant)` fitted by REML on every "
+            "available observation of every randomized participant (intention to treat): a "
+            "participant without a follow-up survey still contributes the baseline. The group "
+            "x time interaction is the difference in change, intervention minus control, with "
+            "a Wald 95% CI. The randomization strata (the study file's `roster.strata`) are "
+            "fixed effects: a stratified randomization balanced the arms within each stratum, "
+            "and an analysis that ignores the strata treats that balance as luck, so its "
+            "standard error is too large (ICH E9, section 5.7; EMA guideline on adjustment "
+            "for baseline covariates, 2015). The same model without the strata is a "
+            "sensitivity analysis (often the published specification).\n\n"
+            "Yes/no outcomes: risk ratios adjusted for the outcome's baseline value and the "
+            "strata, by modified Poisson regression with a robust (sandwich) SE (Zou 2004).\n\n"
+            "**Per protocol and compliers.** The per-protocol analysis (the same model on the "
+            "participants of the intervention arm who attended the required sessions, against "
+            "every control) is biased: those who keep attending differ from those who stop "
+            "(motivation, time, how burnt out they were), and it compares them with a whole "
+            "control arm that holds both kinds, so the comparison is one of selection, no longer "
+            "protected by randomization; it is kept as a sensitivity row. The complier "
+            "average causal effect (CACE) answers the per-protocol question without leaving "
+            "randomization: the randomized arm is the instrument for the program received "
+            "(two-stage least squares, baseline score and strata as covariates), which "
+            "estimates the effect among those who would take up the program if offered. It "
+            "assumes that the offer acts only through the program received and, as it uses "
+            "the participants with a follow-up survey, that a missing follow-up is missing at "
+            "random given arm, compliance and covariates."),
     },
 )

@@ -72,7 +72,7 @@ STAGES: dict[str, Stage] = {stage.name: stage for stage in (
           reads=(*_COMMON, "analysis", "binary_outcomes"),
           writes=("unadjusted:*", "numbers_fragment:unadjusted")),
     Stage("adjusted", "05_adjusted",
-          reads=(*_COMMON, "analysis", "analysis_long"),
+          reads=(*_COMMON, "analysis", "analysis_long", "binary_outcomes"),
           writes=("adjusted:*", "figure:diagnostics_*", "numbers_fragment:adjusted")),
     Stage("sensitivity", "05b_sensitivity",
           reads=(*_COMMON, "analysis", "analysis_long", "?adjusted:mixed_model_unstratified",

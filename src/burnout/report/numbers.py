@@ -27,7 +27,8 @@ __all__ = ["write_stage_numbers", "collect_numbers", "table_numbers", "analysis_
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 _INTERVAL = {"ci_low": "ci_low", "ci_high": "ci_high", "p": "p"}
-_MIXED = {"difference": "estimate", "se": "se", **_INTERVAL, "n_subjects": "n"}
+_MIXED = {"difference": "estimate", "se": "se", **_INTERVAL, "n_subjects": "n",
+          "n_intervention": "n_intervention", "n_control": "n_control"}
 # The citable keys of each analysis's result table (one column vocabulary, see
 # burnout.core.results): key template, and key statistic -> result column. ``{outcome}`` is the
 # result's outcome without its ``_change`` or ``_post`` suffix. These keys are cited from
@@ -39,7 +40,7 @@ ANALYSIS_KEYS: dict[str, tuple[str, dict[str, str]]] = {
                   "n_intervention": "n_intervention", "n_control": "n_control"}),
     "risk_ratios": ("risk_ratio.{outcome}.{statistic}",
                     {"estimate": "estimate", **_INTERVAL, "n_intervention": "n_intervention",
-                     "n_control": "n_control"}),
+                     "n_control": "n_control", "p_fisher": "p_fisher"}),
     "signed_rank": ("unadjusted.{outcome}.signed_rank.{statistic}",
                     {"estimate": "estimate", **_INTERVAL, "n": "n",
                      "rank_biserial": "rank_biserial"}),
@@ -54,7 +55,13 @@ ANALYSIS_KEYS: dict[str, tuple[str, dict[str, str]]] = {
             {"difference": "estimate", **_INTERVAL, "n": "n"}),
     "ols_hc3": ("adjusted_hc3.{outcome}.{statistic}", {"difference": "estimate", **_INTERVAL}),
     "mixed_model": ("mixed.{outcome}.{statistic}", _MIXED),
+    "mixed_model_unstratified": ("mixed_unstratified.{outcome}.{statistic}", _MIXED),
     "mixed_model_per_protocol": ("per_protocol.{outcome}.{statistic}", _MIXED),
+    "risk_ratio_adjusted": ("risk_ratio_adjusted.{outcome}.{statistic}",
+                            {"estimate": "estimate", **_INTERVAL, "n": "n",
+                             "n_intervention": "n_intervention", "n_control": "n_control"}),
+    "cace": ("cace.{outcome}.{statistic}",
+             {"estimate": "estimate", **_INTERVAL, "n": "n", "compliance": "compliance"}),
     "mixed_model_time": ("mixed.{outcome}.{statistic}",
                          {"change": "estimate", "se": "se", **_INTERVAL, "n_subjects": "n"}),
     # ``hedges_g.<score>.*`` between groups, ``standardized_mean_change.<score>.*`` in one group
@@ -154,8 +161,9 @@ def _short(outcome: str) -> str:
 def analysis_numbers(analysis: str, table: pd.DataFrame) -> dict:
     """Citable numbers of one analysis's result table (see :data:`ANALYSIS_KEYS`).
 
-    ``"medians"`` gives ``unadjusted.<score>.<wave>.<group>.median|q1|q3|n``; an analysis
-    without keys gives none.
+    ``"medians"`` gives ``unadjusted.<score>.<wave>.<group>.median|q1|q3|n``; ``"cace"`` also
+    ``cace.compliance``, the proportion of the intervention arm who received the program
+    (column ``compliance_randomized``); an analysis without keys gives none.
 
     Examples
     --------
@@ -172,7 +180,10 @@ def analysis_numbers(analysis: str, table: pd.DataFrame) -> dict:
         return {}
     key, statistics = ANALYSIS_KEYS[analysis]
     present = {name: column for name, column in statistics.items() if column in table.columns}
-    return table_numbers(table.assign(outcome=table["outcome"].map(_short)), key, present)
+    numbers = table_numbers(table.assign(outcome=table["outcome"].map(_short)), key, present)
+    if analysis == "cace" and "compliance_randomized" in table.columns and len(table):
+        numbers["cace.compliance"] = float(table["compliance_randomized"].iloc[0])
+    return numbers
 
 
 def with_aliases(numbers: Mapping[str, object], aliases: Mapping[str, str]) -> dict:

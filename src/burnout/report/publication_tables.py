@@ -16,6 +16,13 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from burnout.core.errors import DataError, require_columns
+from burnout.report.comparisons.arms import (
+    ARM_SIZES,
+    SENSITIVITY_LABELS,
+    arm_sizes,
+    mixed_model_publication_table,
+    sensitivity_publication_table,
+)
 from burnout.report.labels import outcome_label
 from burnout.report.tables import (
     format_interval,
@@ -34,6 +41,8 @@ __all__ = [
     "mcnemar_publication_table",
     "adjusted_publication_table",
     "mixed_model_publication_table",
+    "sensitivity_publication_table",
+    "SENSITIVITY_LABELS",
     "survey_publication_table",
     "themes_publication_table",
 ]
@@ -41,7 +50,8 @@ __all__ = [
 _WAVES = {"pre": "Before", "post": "After", "change": "Change"}
 
 # Caption and notes of each publication table, by the analysis it shows. ``{design}``,
-# ``{population}``, ``{covariates}`` and ``{per_protocol}`` are filled by :func:`table_text`.
+# ``{population}``, ``{covariates}``, ``{per_protocol}``, ``{strata}`` and ``{adjusted}`` are
+# filled by :func:`table_text` (empty unless given).
 TABLE_TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
     "baseline": ("Baseline characteristics of the participants ({design}).", ()),
     "baseline_groups": ("Baseline characteristics of the participants by group ({design}).",
@@ -59,7 +69,8 @@ TABLE_TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
                    "versus control).",
                    ("n/N: participants with the outcome / participants with a follow-up score "
                     "(complete cases). Risk ratio: the intervention group's risk divided by the "
-                    "other group's, 95% CI on the log scale (Katz); p: Fisher's exact test.",)),
+                    "other group's, 95% CI on the log scale (Katz); p: Wald test of the log "
+                    "risk ratio, consistent with the interval.{adjusted}",)),
     "mcnemar": ("Yes/no outcomes before and after the program, with McNemar's test.",
                 ("Participants with both surveys. Difference: after minus before, in percentage "
                  "points, with a Wald 95% CI for paired proportions; p: McNemar's test with "
@@ -70,8 +81,17 @@ TABLE_TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
              "(sensitivity analysis).",)),
     "mixed_model": ("Difference in change from baseline, intervention minus control "
                     "(group x time).",
-                    ("Linear mixed model score ~ group * time + (1 | participant), REML, in "
-                     "{population}; Wald 95% CI.{per_protocol}",)),
+                    ("Linear mixed model score ~ group * time{strata} + (1 | participant), "
+                     "REML, in {population}; Wald 95% CI. n: participants analysed per arm; "
+                     "with follow-up: those of them with a follow-up score.{per_protocol}",)),
+    "sensitivity": ("The primary comparison and its sensitivity analyses.",
+                    ("Estimates are differences, intervention minus control, with 95% CIs; n: "
+                     "participants analysed per arm. Without strata: the primary model without "
+                     "the randomization strata. Per protocol: the same model among intervention "
+                     "participants who attended the required sessions and every control; not "
+                     "protected by randomization. CACE: effect of receiving the program among "
+                     "compliers, the randomized arm as instrument, adjusted for baseline score "
+                     "and strata, participants with a follow-up score; t-based 95% CI.",)),
     "mixed_model_time": ("Change from before to after the program, every available observation.",
                          ("Linear mixed model score ~ time + (1 | participant), REML; Wald 95% "
                           "CI.",)),
@@ -97,7 +117,7 @@ def table_text(analysis: str, design, **values: str) -> tuple[str, list[str]]:
     """
     caption, notes = TABLE_TEXT[analysis]
     fill = {"design": design.words.design, "population": design.words.population,
-            "covariates": "none", "per_protocol": "", **values}
+            "covariates": "none", "per_protocol": "", "strata": "", "adjusted": "", **values}
     return caption.format(**fill), [note.format(**fill) for note in notes]
 
 
@@ -265,8 +285,10 @@ def _count(events: int, total: int) -> str:
 
 
 def risk_ratio_publication_table(risks: pd.DataFrame, definitions: pd.DataFrame | None = None,
-                                 p_decimals: int = 2) -> pd.DataFrame:
-    """Yes/no outcomes at follow-up by group, with the risk ratio and Fisher's exact p.
+                                 p_decimals: int = 2, adjusted: pd.DataFrame | None = None
+                                 ) -> pd.DataFrame:
+    """Yes/no outcomes at follow-up by group, with the risk ratio (Wald p) and, when given, the
+    adjusted risk ratio.
 
     Parameters
     ----------
@@ -276,6 +298,9 @@ def risk_ratio_publication_table(risks: pd.DataFrame, definitions: pd.DataFrame 
         ``binary_outcomes.csv`` (``outcome``, ``definition``): adds a ``Definition`` column.
     p_decimals : int
         Decimals of p-values from 0.01 up: 2, or 3 as randomized trials report them.
+    adjusted : pandas.DataFrame, optional
+        ``adjusted_risk_ratios.csv`` (rows of :func:`burnout.stats.risk.adjusted_risk_ratio`):
+        adds ``Adjusted risk ratio (95% CI)`` and ``Adjusted p`` (``NA`` when not estimable).
 
     Examples
     --------
@@ -289,6 +314,13 @@ def risk_ratio_publication_table(risks: pd.DataFrame, definitions: pd.DataFrame 
                             "n_control", "estimate", "ci_low", "ci_high", "p"],
                     "risk_ratio_publication_table (rows of burnout.stats.risk.risk_ratio_table)")
     described = _definitions(definitions)
+    if adjusted is not None:
+        require_columns(adjusted, ["outcome", "estimate", "ci_low", "ci_high", "p"],
+                        "risk_ratio_publication_table, adjusted")
+        missing = sorted(set(risks["outcome"]) - set(adjusted["outcome"]))
+        if missing:
+            raise DataError(f"risk_ratio_publication_table: adjusted has no row for {missing} "
+                            "(rule: the same outcomes as risks)")
     rows = []
     for _, risk in risks.iterrows():
         outcome = str(risk["outcome"]).removesuffix("_post")
@@ -302,6 +334,12 @@ def risk_ratio_publication_table(risks: pd.DataFrame, definitions: pd.DataFrame 
             f"{format_number(risk['estimate'], 2)} "
             f"({format_interval(risk['ci_low'], risk['ci_high'], 2)})")
         row["p"] = format_p_value(risk["p"], decimals=p_decimals)
+        if adjusted is not None:
+            other = adjusted.set_index("outcome").loc[risk["outcome"]]
+            row["Adjusted risk ratio (95% CI)"] = (
+                f"{format_number(other['estimate'], 2)} "
+                f"({format_interval(other['ci_low'], other['ci_high'], 2)})")
+            row["Adjusted p"] = format_p_value(other["p"], decimals=p_decimals)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -349,14 +387,22 @@ def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame,
     ...     "ci_low": [-3.0], "ci_high": [0.6], "p": [0.19]})
     >>> adjusted_publication_table(fit, fit.assign(ci_low=-3.2)).iloc[0].tolist()
     ['Emotional exhaustion', '60', '-1.2 (-3.0 to 0.6)', '0.19', '-3.2 to 0.6', '0.19']
+
+    With the group sizes (``n_intervention``, ``n_control``) the ``n`` column shows each group:
+
+    >>> fit = fit.assign(n_intervention=25, n_control=35)
+    >>> table = adjusted_publication_table(fit, fit)
+    >>> table.columns[1], table.iloc[0, 1]
+    ('n (intervention / control)', '25 / 35')
     """
     robust = robust.set_index("outcome")
+    sizes = ARM_SIZES if {"n_intervention", "n_control"} <= set(ordinary.columns) else "n"
     rows = []
     for _, fit in ordinary.iterrows():
         sandwich = robust.loc[fit["outcome"]]
         rows.append({
             "Score": outcome_label(str(fit["outcome"])),
-            "n": str(int(fit["n"])),
+            sizes: arm_sizes(fit),
             "Adjusted difference (95% CI)":
                 f"{format_number(fit['estimate'])} "
                 f"({format_interval(fit['ci_low'], fit['ci_high'])})",
@@ -364,66 +410,6 @@ def adjusted_publication_table(ordinary: pd.DataFrame, robust: pd.DataFrame,
             "HC3 95% CI": format_interval(sandwich["ci_low"], sandwich["ci_high"]),
             "HC3 p": format_p_value(sandwich["p"], p_decimals),
         })
-    return pd.DataFrame(rows)
-
-
-def mixed_model_publication_table(primary: pd.DataFrame, per_protocol: pd.DataFrame | None = None,
-                                  decimals: int = 2, p_decimals: int = 3,
-                                  estimate_name: str = "Difference") -> pd.DataFrame:
-    """Estimates of the mixed models (group x time, or time alone), one row per outcome.
-
-    Parameters
-    ----------
-    primary : pandas.DataFrame
-        Rows of :func:`burnout.stats.mixed_model.mixed_model` (``outcome``, ``estimate``,
-        ``se``, ``ci_low``, ``ci_high``, ``p``, ``n``).
-    per_protocol : pandas.DataFrame, optional
-        The same models on the per-protocol set, shown as two more columns.
-    decimals : int
-        Decimals of estimates, standard errors and intervals.
-    p_decimals : int
-        Decimals of p-values from 0.01 up (trials report 3: 0.048 is not 0.05).
-    estimate_name : str
-        The estimate's column name ("Difference", or "Change" for a single group).
-
-    Raises
-    ------
-    DataError
-        When a required column is missing, or an outcome has no per-protocol row.
-
-    Examples
-    --------
-    >>> fit = pd.DataFrame({"outcome": ["flourishing"], "estimate": [0.31], "se": [0.15],
-    ...                     "ci_low": [0.02], "ci_high": [0.6], "p": [0.037], "n": [120]})
-    >>> print(mixed_model_publication_table(fit).to_string(index=False))
-                         Outcome   n Difference (SE)       95% CI     p
-    Flourishing (SFI, mean 0-10) 120     0.31 (0.15) 0.02 to 0.60 0.037
-    """
-    needed = ["outcome", "estimate", "se", "ci_low", "ci_high", "p", "n"]
-    for name, table in (("primary", primary), ("per_protocol", per_protocol)):
-        if table is not None:
-            require_columns(table, needed, f"mixed_model_publication_table, {name} (rows of "
-                                           f"burnout.stats.mixed_model.mixed_model)")
-    protocol = per_protocol.set_index("outcome") if per_protocol is not None else None
-    rows = []
-    for _, fit in primary.iterrows():
-        outcome = str(fit["outcome"])
-        row = {"Outcome": outcome_label(outcome), "n": str(int(fit["n"])),
-               f"{estimate_name} (SE)": f"{format_number(fit['estimate'], decimals)} "
-                                        f"({format_number(fit['se'], decimals)})",
-               "95% CI": format_interval(fit["ci_low"], fit["ci_high"], decimals),
-               "p": format_p_value(fit["p"], decimals=p_decimals)}
-        if protocol is not None:
-            if outcome not in protocol.index:
-                raise DataError(f"mixed_model_publication_table: per_protocol has no row for "
-                                f"outcome {outcome!r} (rule: the same outcomes as primary)")
-            other = protocol.loc[outcome]
-            row["Per protocol: n"] = str(int(other["n"]))
-            row[f"Per protocol: {estimate_name.lower()} (95% CI)"] = (
-                f"{format_number(other['estimate'], decimals)} "
-                f"({format_interval(other['ci_low'], other['ci_high'], decimals)})")
-            row["Per protocol: p"] = format_p_value(other["p"], decimals=p_decimals)
-        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -122,6 +122,19 @@ def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: 
             "n_dropped": int(kept.sum() - len(rows))}
 
 
+def _arm_sizes(prepared: dict) -> dict:
+    """Subjects of each arm, and those of them with a follow-up score (empty for one group)."""
+    if prepared["intervention"] is None:
+        return {}
+    codes, post = prepared["codes"], prepared["post"] == 1
+    arm = prepared["intervention"] == 1
+    sizes = {}
+    for name, rows in (("intervention", arm), ("control", ~arm)):
+        sizes[f"n_{name}"] = len(np.unique(codes[rows]))
+        sizes[f"n_followup_{name}"] = len(np.unique(codes[rows & post]))
+    return sizes
+
+
 def _numbers(values: pd.Series, outcome: str, kept: np.ndarray) -> np.ndarray:
     """The scores as floats; a kept value that is not a number raises :class:`DataError`
     naming its spreadsheet row (header is row 1)."""
@@ -274,7 +287,10 @@ def mixed_model(long_data: pd.DataFrame, outcome: str, group: str | None = "grou
         One row in the vocabulary of :mod:`burnout.core.results`: ``outcome``, ``method``,
         ``measure``, ``estimate`` (the interaction: change of the intervention group minus
         change of the control group), ``se``, ``ci_low``, ``ci_high``, ``confidence``,
-        ``statistic`` (Wald z), ``p``, ``n`` (subjects); then ``n_observations``,
+        ``statistic`` (Wald z), ``p``, ``n`` (subjects), ``n_intervention`` and
+        ``n_control`` (subjects of each arm; absent for one group); then
+        ``n_followup_intervention`` and ``n_followup_control`` (those of them with a
+        follow-up score; absent for one group), ``n_observations``,
         ``n_dropped`` (rows with a missing value in a model column), ``subject_variance``,
         ``site_variance`` (NaN without site intercept), ``residual_variance``,
         ``random_effects``, ``covariates`` (comma-separated, ``""`` for none), ``fit``
@@ -344,6 +360,8 @@ def mixed_model(long_data: pd.DataFrame, outcome: str, group: str | None = "grou
     -4.0
     >>> int(result["n"].iloc[0]), int(result["n_observations"].iloc[0])
     (8, 16)
+    >>> int(result["n_intervention"].iloc[0]), int(result["n_followup_control"].iloc[0])
+    (4, 4)
     >>> result = mixed_model(long, "ee", covariates=["site"])
     >>> result["covariates"].iloc[0], result["fit"].iloc[0], bool(result["converged"].iloc[0])
     ('site', 'profiled REML', True)
@@ -377,8 +395,9 @@ def mixed_model(long_data: pd.DataFrame, outcome: str, group: str | None = "grou
         "se": standard_error, "ci_low": estimate - z_value * standard_error,
         "ci_high": estimate + z_value * standard_error, "confidence": float(confidence),
         "statistic": statistic, "p": float(2 * special.ndtr(-abs(statistic))),
-        "n": int(prepared["codes"][-1]) + 1, "n_observations": len(prepared["rows"]),
-        "n_dropped": prepared["n_dropped"], **{name: fit[name] for name in extra},
+        "n": int(prepared["codes"][-1]) + 1, **_arm_sizes(prepared),
+        "n_observations": len(prepared["rows"]), "n_dropped": prepared["n_dropped"],
+        **{name: fit[name] for name in extra},
         "covariates": ", ".join(covariates),
         **{name: fit[name] for name in ("fit", "converged", "convergence")}}
 
