@@ -2,8 +2,8 @@
 
 Layers, bottom to top: ``core`` < ``data`` < ``measures``, ``designs``, ``stats``, ``causal``,
 ``synthesis``, ``sensitivity``, ``inference`` < ``report`` < ``pipeline`` (< the command line,
-``burnout.__main__``). A module may import its own layer and the layers below, never above; the analysis never imports the
-synthetic-replica generators.
+``burnout.__main__``). A module may import its own layer and the layers below, never above;
+the analysis never imports the synthetic-replica generators.
 """
 
 from __future__ import annotations
