@@ -558,8 +558,8 @@ def test_guarded_sentences_appear_only_with_their_numbers():
     numbers["sensitivity.ee.tipping_point.delta"] = 3.5
     text = _trial(numbers)
     _assert_clean(text, "randomized")
-    assert ("Adjusted for the baseline score (modified Poisson regression with robust standard "
-            "errors), there was no evidence of a difference in the proportion meeting the "
+    assert ("Adjusted for burnout at baseline and the randomization strata (modified Poisson "
+            "regression with robust standard errors), there was no evidence of a difference in the proportion meeting the "
             "burnout definition between the intervention arm and the control arm (adjusted "
             "risk ratio 0.95, 95% CI 0.81 to 1.12; p = 0.520).") in text
     assert "(the published specification, a sensitivity analysis), the differences in change " \
