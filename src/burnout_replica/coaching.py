@@ -74,12 +74,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from burnout.pipeline.parameters import load_parameters, replica_dropout
 from burnout_replica._coaching_scores import (
     GENDER,
     OUTCOMES,
+    POST_COMPLETERS,
     answers,
     calibrate,
     draw_offsets,
+    draw_outcome,
+    draw_sessions,
     draw_students,
     item_columns,
 )
@@ -92,11 +96,15 @@ from burnout_replica._common import (
     write_descriptions,
     write_export,
 )
+from burnout_replica._dropout import choose_completers, dropout_log_odds
 
 __all__ = ["generate_replica", "OUTCOMES", "STUDY_YAML", "README"]
 
-_BASELINE_START = datetime(2023, 1, 9)
-_FOLLOW_UP_START = datetime(2023, 5, 15)
+# The trial ran from 1 September to 31 December 2023 (abstract): a four-month program, the
+# baseline survey in its first two weeks, the follow-up survey in its last three.
+STUDY_PERIOD = (datetime(2023, 9, 1), datetime(2023, 12, 31, 23, 59, 59))
+_BASELINE_START, _BASELINE_DAYS = datetime(2023, 9, 1), 14
+_FOLLOW_UP_START, _FOLLOW_UP_DAYS = datetime(2023, 12, 8), 21
 _ABANDONED = {"pre": 4, "post": 3}  # unfinished earlier attempts per wave
 
 # --- Labels as the survey tool exports them ----------------------------------------------------
@@ -106,7 +114,7 @@ _FIRST_NAMES = FIRST_NAMES[:24]
 _LAST_NAMES = LAST_NAMES[:20]
 
 
-def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
+def generate_replica(out_dir: str | Path, seed: int, dropout: dict | None = None) -> list[Path]:
     """Write the synthetic raw export of Study B to ``out_dir``; return the files written.
 
     Parameters
@@ -116,6 +124,9 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
     seed : int
         Seed of ``numpy.random.default_rng`` (``seed`` of ``params/coaching.yaml``); the same
         seed gives the same bytes.
+    dropout : dict, optional
+        The dropout mechanism (:func:`burnout.pipeline.parameters.replica_dropout`); default:
+        ``replica: dropout:`` of ``params/coaching.yaml``.
 
     Returns
     -------
@@ -138,12 +149,21 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
     'randomized'
     """
     out_dir = Path(out_dir)
+    if dropout is None:
+        dropout = replica_dropout(load_parameters("coaching"), "params/coaching.yaml")
     rng = np.random.default_rng(seed)
     students = draw_students(rng)
     latent = rng.normal(0, 1, len(students))  # distress shared by the outcomes
+    draws = {outcome: draw_outcome(rng, students, latent, outcome) for outcome in OUTCOMES}
+    baseline, follow_up = draws["ee"].sums(1.0, 0.0)  # EE: the primary outcome, as drawn
+    eta = dropout_log_odds(dropout, baseline, list(students["site"]), follow_up)
+    students["completed_post"] = choose_completers(rng, students["group"].to_numpy(),
+                                                   POST_COMPLETERS, eta)
+    students["sessions"] = draw_sessions(rng, students)
     pre_sums, post_sums = {}, {}
     for outcome in OUTCOMES:
-        pre_sums[outcome], post_sums[outcome] = calibrate(rng, students, latent, outcome)
+        pre_sums[outcome], post_sums[outcome] = calibrate(rng, students, draws[outcome],
+                                                          outcome)
     offsets = draw_offsets(rng)
     students["first_name"] = rng.choice(_FIRST_NAMES, len(students))
     students["last_name"] = rng.choice(_LAST_NAMES, len(students))
@@ -153,8 +173,9 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
     files = [_write_roster(rng, out_dir, students)]
     everyone = np.ones(len(students), dtype=bool)
     for wave, sums, start, takes in (
-            ("pre", pre_sums, _BASELINE_START, everyone),
-            ("post", post_sums, _FOLLOW_UP_START, students["completed_post"].to_numpy())):
+            ("pre", pre_sums, (_BASELINE_START, _BASELINE_DAYS), everyone),
+            ("post", post_sums, (_FOLLOW_UP_START, _FOLLOW_UP_DAYS),
+             students["completed_post"].to_numpy())):
         files.append(_write_survey(rng, out_dir, students, wave, sums, offsets, start, takes))
     return files + write_descriptions(out_dir, STUDY_YAML, README)
 
@@ -179,15 +200,17 @@ def _write_roster(rng: np.random.Generator, out_dir: Path, students: pd.DataFram
 
 def _write_survey(rng: np.random.Generator, out_dir: Path, students: pd.DataFrame, wave: str,
                   sums: dict[str, np.ndarray], offsets: dict[str, np.ndarray],
-                  start: datetime, takes: np.ndarray) -> Path:
-    """``survey_<wave>.csv``: one finished submission per student taking the wave, within two
-    weeks of ``start``, plus a few abandoned, unfinished earlier attempts."""
+                  window: tuple[datetime, int], takes: np.ndarray) -> Path:
+    """``survey_<wave>.csv``: one finished submission per student taking the wave, within
+    ``window`` (first day, number of days), plus a few abandoned, unfinished earlier attempts
+    (on the same day)."""
+    start, days = window
     items = item_columns()
     records = []
     for row in np.flatnonzero(takes):
         answered = answers(rng, {outcome: sums[outcome][row] for outcome in OUTCOMES}, offsets)
-        moment = start + timedelta(days=int(rng.integers(0, 14)),
-                                   seconds=int(rng.integers(7 * 3600, 23 * 3600)))
+        moment = start + timedelta(days=int(rng.integers(0, days)),
+                                   seconds=int(rng.integers(9 * 3600, 23 * 3600)))
         records.append((moment, True, row, [answered[item] for item in items]))
     for pick in rng.choice(len(records), _ABANDONED[wave], replace=False):
         moment, _, row, values = records[int(pick)]
