@@ -1,4 +1,4 @@
-"""Study B replica, steps 1-4: the roster, the calibrated score sums and their item answers.
+"""Study B replica: the roster, the calibrated score sums and their item answers.
 
 The data-generating model is documented in :mod:`burnout_replica.coaching`. Everything here
 draws from the generator's random stream in a fixed order.
