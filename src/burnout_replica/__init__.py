@@ -18,7 +18,7 @@ from pathlib import Path
 
 from burnout.core.errors import DataError
 from burnout.core.paths import RAW_DIR
-from burnout.pipeline.parameters import load_parameters
+from burnout.pipeline.parameters import load_parameters, replica_dropout
 
 __all__ = ["GENERATORS", "generate_study_replica"]
 
@@ -27,6 +27,9 @@ GENERATORS = {
     "coaching": "burnout_replica.coaching",
     "mentorship": "burnout_replica.mentorship",
 }
+# Generators whose dropout mechanism is a parameter (``replica: dropout:``); the others fix who
+# misses a survey by each student's drawn fate, which depends on nothing (MCAR).
+DROPOUT_PARAMETER = ("coaching",)
 
 
 def generate_study_replica(study: str, raw_dir: Path = RAW_DIR) -> str:
@@ -37,16 +40,22 @@ def generate_study_replica(study: str, raw_dir: Path = RAW_DIR) -> str:
     Raises
     ------
     DataError
-        When ``study`` has no generator (the message names those that have one), or its
-        parameter file has no integer ``seed``.
+        When ``study`` has no generator (the message names those that have one), its
+        parameter file has no integer ``seed``, or asks for a dropout mechanism other than
+        ``mcar`` from a generator without that parameter.
     """
     if study not in GENERATORS:
         raise DataError(f"no replica generator for study '{study}' (studies with one: "
                         f"{', '.join(sorted(GENERATORS))})")
-    seed = load_parameters(study).get("seed")
+    params = load_parameters(study)
+    seed = params.get("seed")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise DataError(f"params/{study}.yaml: key 'seed' must be an integer (the seed of the "
                         f"replica's generator), got {seed!r}")
+    if study not in DROPOUT_PARAMETER and replica_dropout(params)["mechanism"] != "mcar":
+        raise DataError(f"params/{study}.yaml: key 'replica.dropout.mechanism': the replica of "
+                        f"'{study}' draws who misses a survey completely at random (mcar); "
+                        f"a parameter is supported for: {', '.join(DROPOUT_PARAMETER)}")
     out_dir = Path(raw_dir) / study
     files = importlib.import_module(GENERATORS[study]).generate_replica(out_dir, seed=seed)
     return (f"{out_dir}: wrote the synthetic replica of '{study}' (seed {seed}, "

@@ -100,7 +100,7 @@ def _items_for(rng: np.random.Generator, sums: np.ndarray, offsets: np.ndarray,
 def _wave_records(rng: np.random.Generator, wave: str, students: list[dict], sums: np.ndarray,
                   item_offsets: np.ndarray, blanks: dict) -> list[dict]:
     """One submission per student taking ``wave``: row, time, finished flag and answers."""
-    offset_days = 0 if wave == "pre" else BLOCK_DAYS - 2
+    offset_days = 0 if wave == "pre" else BLOCK_DAYS - 4  # the last four days of the block
     records = []
     for row, student in enumerate(students):
         fate = student["fate"]

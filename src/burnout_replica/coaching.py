@@ -26,41 +26,56 @@ Targets (Mann A, Fainstad T, Sullivan I, et al. PLoS One 2025;20(8):e0328546, ab
 390 randomized students at seven institutions, 197 to coaching; age mean 25.3 (SD 2.38);
 intent-to-treat mixed models with no significant group x time difference for burnout (EE, DP,
 PA), impostor syndrome and moral injury; self-compassion +3.00 (SE 1.29, 95% CI 0.48 to 5.53,
-p = 0.021); flourishing +0.45 (SE 0.23, 95% CI 0.01 to 0.90, p = 0.048). The abstract gives no
+p = 0.021); flourishing +0.45 (SE 0.23, 95% CI 0.01 to 0.90, p = 0.048). A value is met when
+the analysis's value *prints as published* (rounded to the published decimals, half away from
+zero). The model's Wald interval cannot print self-compassion's estimate, SE, limits and
+p = 0.021 together (published/coaching.yaml shows the arithmetic), so its p is not targeted;
+flourishing's five values print together only in a thin sliver (lower limit 0.00500 to
+0.00502, p 0.04750 to 0.04752), which the search of step 3 reaches. The abstract gives no
 estimate for the non-significant outcomes; the replica's are invented small differences
-(:data:`_TARGETS`), chosen well inside the non-significant range and small enough that the
-binary outcomes at follow-up (burnout, high EE, high DP, low PA, impostor syndrome, significant
-moral injury) do not differ significantly between the arms either (Fisher p > 0.05), so the
-replica's risk ratios do not contradict the abstract's conclusion. The attrition at follow-up
-(:data:`_POST_COMPLETERS`) is this replica's assumption, not a published figure.
+(:data:`._coaching_scores._TARGETS`), small enough that the binary outcomes at follow-up do
+not differ significantly between the arms either (Fisher p > 0.05). The follow-up counts
+(121 and 136, :data:`._coaching_scores.POST_COMPLETERS`) are this replica's assumption, not a
+published figure.
 
 1. **Roster.** Students are spread over seven sites and randomized within site (197
-   intervention, 193 control). Age is drawn normal, rescaled to the published mean and SD and
-   rounded to whole years. Intervention students get a number of coaching sessions attended
-   (0 to 16); control students none.
+   intervention, 193 control). Age is drawn normal, rescaled, rounded to whole years, then
+   pairs of ages are moved apart or together by a year until mean and SD print as published.
 2. **Scores.** For each outcome a student's score at a wave is a common level plus a
-   person-level deviation (sharing a latent distress factor across outcomes, so the outcomes
-   correlate realistically), plus a wave residual, plus at follow-up a common drift and, in the
-   intervention arm, the targeted difference. Scores are rounded to integer sums and clipped
-   to the instrument's range (flourishing: a sum of 12 items, reported as the mean).
-3. **Calibration.** The residual scale is adjusted until the model's standard error of the
-   interaction matches the target (self-compassion 1.295, flourishing 0.2275: the values that
-   make the published estimate, interval and p-value agree under a Wald (z) interval), then
-   the intervention arm's drift until the estimate is within 0.002 of the target, then single
-   follow-up sums are moved by +-1 until the estimate is within a hundredth of a point. Each
-   step refits the REML model on every available observation (baseline-only students included).
-4. **Items.** Each sum is split into item answers within the response range around the
+   person-level deviation (sharing a latent distress factor across outcomes), plus a wave
+   residual, plus at follow-up a common drift and, in the intervention arm, the targeted
+   difference; rounded to integer sums and clipped to the instrument's range (flourishing: a
+   sum of 12 items, reported as the mean). The person and residual SDs of the MBI subscales
+   give the pre/post correlations of the MBI's one-year test-retest (Jackson, Schwab & Schuler
+   1986: EE 0.60, DP 0.54, PA 0.57; :data:`._coaching_scores.TEST_RETEST`), the published
+   interval nearest the trial's four months; those of self-compassion and flourishing follow
+   from the published standard errors.
+3. **Dropout.** Who misses the follow-up survey follows ``replica: dropout:`` of
+   ``params/coaching.yaml`` (:mod:`._dropout`): MCAR, MAR on the baseline EE score and the
+   site (the default: log-odds ratio 0.5 per SD of baseline EE, sites spread over +-0.4), or
+   MNAR with a stated ``delta`` (log-odds ratio per SD of the unobserved follow-up EE); the
+   number of completers per arm stays fixed.
+4. **Calibration.** The residual scale is adjusted until the model's standard error of the
+   interaction is near the centre of the values that print as published, the intervention
+   arm's drift until the estimate is near its target, then single follow-up sums are moved by
+   +-1; finally a local search (single, level and paired +-1 moves of observed sums) keeps
+   the change that most raises the smallest printing margin until every targeted value
+   prints as published. Each fit is the analysis's own REML criterion
+   (:func:`burnout.stats.mixed_model.mixed_model`, rows in its order), on every available
+   observation; the final sums are checked with ``mixed_model`` itself.
+5. **Items.** Each sum is split into item answers within the response range around the
    student's level plus fixed item offsets and noise, summing exactly to the calibrated sum;
    reverse-scored items (self-compassion 1, 4, 8, 9, 11, 12; moral injury 5, 6, 7) are written
    as answered (reversed back). No item is left blank, so the scores are exact.
-5. **Export realities** never touch a kept value: abandoned, unfinished earlier submissions
+6. **Dates.** The trial ran from 1 September to 31 December 2023: baseline surveys in its
+   first two weeks (1-14 September), follow-up surveys in its last weeks (8-28 December).
+7. **Export realities** never touch a kept value: abandoned, unfinished earlier submissions
    (dropped by the study file's rule ``duplicates: first``), site and arm labels in
    inconsistent case and spacing, and names and e-mail addresses (direct identifiers, dropped
    by cleaning).
 
-Steps 1-4 live in :mod:`._coaching_scores`, the exports here; helpers shared with Study A in
-:mod:`._common`. Each calibration step refits statsmodels' ``MixedLM``, so a run takes about a
-minute.
+Steps 1, 2, 4 and 5 live in :mod:`._coaching_scores`, step 3 in :mod:`._dropout`, the
+exports here; helpers shared with Study A in :mod:`._common`. A run takes about half a minute.
 
 ``tests/replica/test_coaching.py`` regenerates the replica, checks it byte for byte and
 recomputes the targets from the raw files. Re-running with the same seed gives the same bytes.
@@ -74,12 +89,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from burnout.pipeline.parameters import load_parameters, replica_dropout
 from burnout_replica._coaching_scores import (
     GENDER,
     OUTCOMES,
+    POST_COMPLETERS,
     answers,
     calibrate,
     draw_offsets,
+    draw_outcome,
+    draw_sessions,
     draw_students,
     item_columns,
 )
@@ -92,11 +111,15 @@ from burnout_replica._common import (
     write_descriptions,
     write_export,
 )
+from burnout_replica._dropout import choose_completers, dropout_log_odds
 
 __all__ = ["generate_replica", "OUTCOMES", "STUDY_YAML", "README"]
 
-_BASELINE_START = datetime(2023, 1, 9)
-_FOLLOW_UP_START = datetime(2023, 5, 15)
+# The trial ran from 1 September to 31 December 2023 (abstract): a four-month program, the
+# baseline survey in its first two weeks, the follow-up survey in its last three.
+STUDY_PERIOD = (datetime(2023, 9, 1), datetime(2023, 12, 31, 23, 59, 59))
+_BASELINE_START, _BASELINE_DAYS = datetime(2023, 9, 1), 14
+_FOLLOW_UP_START, _FOLLOW_UP_DAYS = datetime(2023, 12, 8), 21
 _ABANDONED = {"pre": 4, "post": 3}  # unfinished earlier attempts per wave
 
 # --- Labels as the survey tool exports them ----------------------------------------------------
@@ -106,7 +129,7 @@ _FIRST_NAMES = FIRST_NAMES[:24]
 _LAST_NAMES = LAST_NAMES[:20]
 
 
-def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
+def generate_replica(out_dir: str | Path, seed: int, dropout: dict | None = None) -> list[Path]:
     """Write the synthetic raw export of Study B to ``out_dir``; return the files written.
 
     Parameters
@@ -116,6 +139,9 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
     seed : int
         Seed of ``numpy.random.default_rng`` (``seed`` of ``params/coaching.yaml``); the same
         seed gives the same bytes.
+    dropout : dict, optional
+        The dropout mechanism (:func:`burnout.pipeline.parameters.replica_dropout`); default:
+        ``replica: dropout:`` of ``params/coaching.yaml``.
 
     Returns
     -------
@@ -130,7 +156,7 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
 
     Examples
     --------
-    Writing a replica takes about 15 s (``python -m burnout_replica coaching`` rewrites
+    Writing a replica takes about 30 s (``python -m burnout_replica coaching`` rewrites
     ``data/raw/coaching``); the study file it writes beside the exports is :data:`STUDY_YAML`:
 
     >>> import yaml
@@ -138,12 +164,21 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
     'randomized'
     """
     out_dir = Path(out_dir)
+    if dropout is None:
+        dropout = replica_dropout(load_parameters("coaching"), "params/coaching.yaml")
     rng = np.random.default_rng(seed)
     students = draw_students(rng)
     latent = rng.normal(0, 1, len(students))  # distress shared by the outcomes
+    draws = {outcome: draw_outcome(rng, students, latent, outcome) for outcome in OUTCOMES}
+    baseline, follow_up = draws["ee"].sums(1.0, 0.0)  # EE: the primary outcome, as drawn
+    eta = dropout_log_odds(dropout, baseline, list(students["site"]), follow_up)
+    students["completed_post"] = choose_completers(rng, students["group"].to_numpy(),
+                                                   POST_COMPLETERS, eta)
+    students["sessions"] = draw_sessions(rng, students)
     pre_sums, post_sums = {}, {}
     for outcome in OUTCOMES:
-        pre_sums[outcome], post_sums[outcome] = calibrate(rng, students, latent, outcome)
+        pre_sums[outcome], post_sums[outcome] = calibrate(rng, students, draws[outcome],
+                                                          outcome)
     offsets = draw_offsets(rng)
     students["first_name"] = rng.choice(_FIRST_NAMES, len(students))
     students["last_name"] = rng.choice(_LAST_NAMES, len(students))
@@ -153,8 +188,9 @@ def generate_replica(out_dir: str | Path, seed: int) -> list[Path]:
     files = [_write_roster(rng, out_dir, students)]
     everyone = np.ones(len(students), dtype=bool)
     for wave, sums, start, takes in (
-            ("pre", pre_sums, _BASELINE_START, everyone),
-            ("post", post_sums, _FOLLOW_UP_START, students["completed_post"].to_numpy())):
+            ("pre", pre_sums, (_BASELINE_START, _BASELINE_DAYS), everyone),
+            ("post", post_sums, (_FOLLOW_UP_START, _FOLLOW_UP_DAYS),
+             students["completed_post"].to_numpy())):
         files.append(_write_survey(rng, out_dir, students, wave, sums, offsets, start, takes))
     return files + write_descriptions(out_dir, STUDY_YAML, README)
 
@@ -179,15 +215,17 @@ def _write_roster(rng: np.random.Generator, out_dir: Path, students: pd.DataFram
 
 def _write_survey(rng: np.random.Generator, out_dir: Path, students: pd.DataFrame, wave: str,
                   sums: dict[str, np.ndarray], offsets: dict[str, np.ndarray],
-                  start: datetime, takes: np.ndarray) -> Path:
-    """``survey_<wave>.csv``: one finished submission per student taking the wave, within two
-    weeks of ``start``, plus a few abandoned, unfinished earlier attempts."""
+                  window: tuple[datetime, int], takes: np.ndarray) -> Path:
+    """``survey_<wave>.csv``: one finished submission per student taking the wave, within
+    ``window`` (first day, number of days), plus a few abandoned, unfinished earlier attempts
+    (on the same day)."""
+    start, days = window
     items = item_columns()
     records = []
     for row in np.flatnonzero(takes):
         answered = answers(rng, {outcome: sums[outcome][row] for outcome in OUTCOMES}, offsets)
-        moment = start + timedelta(days=int(rng.integers(0, 14)),
-                                   seconds=int(rng.integers(7 * 3600, 23 * 3600)))
+        moment = start + timedelta(days=int(rng.integers(0, days)),
+                                   seconds=int(rng.integers(9 * 3600, 23 * 3600)))
         records.append((moment, True, row, [answered[item] for item in items]))
     for pick in rng.choice(len(records), _ABANDONED[wave], replace=False):
         moment, _, row, values = records[int(pick)]

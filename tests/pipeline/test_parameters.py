@@ -12,6 +12,7 @@ from burnout.pipeline.parameters import (
     SETTINGS,
     load_parameters,
     outcome_roles,
+    replica_dropout,
     stage_parameters,
     stages_run_by,
 )
@@ -120,3 +121,29 @@ def test_committed_studies_declare_their_outcome_roles():
         scores = score_names(load_study(study).instrument_names)
         roles = outcome_roles(load_parameters(study), scores)
         assert roles.declared and roles.primary == ("ee", "dp", "pa")
+
+
+def test_replica_dropout_defaults_and_the_committed_mechanism():
+    assert replica_dropout({}) == {"mechanism": "mcar", "baseline": 0.0, "site": 0.0,
+                                   "delta": 0.0}
+    assert replica_dropout(load_parameters("coaching"))["mechanism"] == "mar"
+    settings = replica_dropout({"replica": {"dropout": {"mechanism": "mnar", "baseline": 1,
+                                                         "delta": -0.5}}})
+    assert settings == {"mechanism": "mnar", "baseline": 1.0, "site": 0.0, "delta": -0.5}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("replica: {dropuot: {}}", r"key 'replica' must be a mapping with the key 'dropout'.*"
+                               r"did you mean 'dropout'"),
+    ("replica: {dropout: [mar]}", r"key 'replica.dropout' must be a mapping"),
+    ("replica: {dropout: {mechanism: mar, basline: 1}}", r"'replica.dropout.basline'.*"
+                                                         r"did you mean 'baseline'"),
+    ("replica: {dropout: {mechanism: nmar}}", r"'replica.dropout.mechanism' is 'nmar'; "
+                                              r"rule: one of mcar, mar, mnar"),
+    ("replica: {dropout: {mechanism: mar, site: high}}", r"'replica.dropout.site' is 'high'"),
+    ("replica: {dropout: {mechanism: mar, delta: 1}}", r"delta belongs to mnar"),
+    ("replica: {dropout: {baseline: 1}}", r"mcar depends on nothing"),
+])
+def test_bad_replica_settings_name_the_key(tmp_path, text, message):
+    with pytest.raises(DataError, match=rf"demo.yaml: (key )?.*{message}"):
+        load_parameters("demo", _write(tmp_path, text))

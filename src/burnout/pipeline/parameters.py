@@ -10,6 +10,8 @@ decimals). ``params/<study>.yaml`` is optional and overrides either, stage by st
     outcomes:                 # optional: the outcomes' roles, declared before the analysis
       primary: [ee, dp, pa]
       secondary: [self_compassion, flourishing]   # Holm-adjusted, called exploratory
+    replica:                  # optional: the synthetic replica's generator (not the analysis)
+      dropout: {mechanism: mar, baseline: 0.5, site: 0.4}   # see replica_dropout
     adjusted:                 # a stage's section: papermill parameters of its notebook
       covariates: [site, gender]
 
@@ -31,10 +33,14 @@ from burnout.core.paths import PARAMS_DIR
 from burnout.pipeline.stages import STAGES
 
 __all__ = ["load_parameters", "stage_parameters", "stages_run_by", "outcome_roles",
-           "OutcomeRoles", "SETTINGS"]
+           "OutcomeRoles", "SETTINGS", "DROPOUT_MECHANISMS", "replica_dropout"]
 
 # Top-level keys that are not stage sections.
-SETTINGS = ("stages", "seed", "aliases", "outcomes")
+SETTINGS = ("stages", "seed", "aliases", "outcomes", "replica")
+# How a synthetic replica's follow-up goes missing (``replica: dropout: mechanism:``).
+DROPOUT_MECHANISMS = ("mcar", "mar", "mnar")
+# The keys of ``replica: dropout:`` and their defaults (log-odds of dropping out).
+_DROPOUT_DEFAULTS = {"mechanism": "mcar", "baseline": 0.0, "site": 0.0, "delta": 0.0}
 # The roles an outcome can be declared in under ``outcomes:``.
 OUTCOME_ROLES = ("primary", "secondary")
 
@@ -95,7 +101,64 @@ def load_parameters(study: str, params_dir: Path = PARAMS_DIR) -> dict:
         if stage in params and not isinstance(params[stage] or {}, dict):
             raise DataError(f"{path}: key '{stage}' must be a mapping of that stage's "
                             "parameters")
+    replica_dropout(params, str(path))
     return params
+
+
+def replica_dropout(params: dict, path: str = "params") -> dict:
+    """The dropout mechanism of a study's synthetic replica (``replica: dropout:``), checked.
+
+    Keys: ``mechanism`` (``mcar``: follow-up missing completely at random; ``mar``: missing
+    at random given the observed baseline score and site; ``mnar``: missing not at random,
+    depending also on the unobserved follow-up score), ``baseline`` (log-odds ratio of dropping
+    out per SD of the baseline score; ``mar``/``mnar``), ``site`` (the sites' log-odds of
+    dropping out spread evenly from ``-site`` to ``+site``; ``mar``/``mnar``) and ``delta``
+    (``mnar`` only: log-odds ratio per SD of the unobserved follow-up score, the stated
+    departure from MAR). Missing keys take ``mcar`` and 0.
+
+    Raises
+    ------
+    DataError
+        Naming the key: not a mapping, an unknown key or mechanism, a value that is not a
+        number, ``delta`` without ``mnar``, ``baseline``/``site`` with ``mcar``.
+
+    Examples
+    --------
+    >>> replica_dropout({"replica": {"dropout": {"mechanism": "mar", "baseline": 0.5}}})
+    {'mechanism': 'mar', 'baseline': 0.5, 'site': 0.0, 'delta': 0.0}
+    >>> replica_dropout({})["mechanism"]
+    'mcar'
+    """
+    replica = params.get("replica") or {}
+    if not isinstance(replica, dict) or set(replica) - {"dropout"}:
+        raise DataError(f"{path}: key 'replica' must be a mapping with the key 'dropout'"
+                        + (_suggest(next(iter(set(replica) - {"dropout"})), ["dropout"])
+                           if isinstance(replica, dict) else ""))
+    dropout = replica.get("dropout") or {}
+    if not isinstance(dropout, dict):
+        raise DataError(f"{path}: key 'replica.dropout' must be a mapping of "
+                        f"{', '.join(_DROPOUT_DEFAULTS)}")
+    for key in dropout:
+        if key not in _DROPOUT_DEFAULTS:
+            raise DataError(f"{path}: key 'replica.dropout.{key}' is not one of "
+                            f"{', '.join(_DROPOUT_DEFAULTS)}{_suggest(key, _DROPOUT_DEFAULTS)}")
+    settings = dict(_DROPOUT_DEFAULTS, **dropout)
+    if settings["mechanism"] not in DROPOUT_MECHANISMS:
+        raise DataError(f"{path}: key 'replica.dropout.mechanism' is {settings['mechanism']!r};"
+                        f" rule: one of {', '.join(DROPOUT_MECHANISMS)}")
+    for key in ("baseline", "site", "delta"):
+        value = settings[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise DataError(f"{path}: key 'replica.dropout.{key}' is {value!r}; rule: a number "
+                            f"(a log-odds ratio)")
+        settings[key] = float(value)
+    if settings["delta"] and settings["mechanism"] != "mnar":
+        raise DataError(f"{path}: key 'replica.dropout.delta' is set but the mechanism is "
+                        f"'{settings['mechanism']}'; rule: delta belongs to mnar")
+    if settings["mechanism"] == "mcar" and (settings["baseline"] or settings["site"]):
+        raise DataError(f"{path}: keys 'replica.dropout.baseline'/'site' are set but the "
+                        f"mechanism is 'mcar'; rule: mcar depends on nothing")
+    return settings
 
 
 def stage_parameters(study: str, stage: str, design, params: dict) -> dict:
