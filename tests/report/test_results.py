@@ -559,9 +559,9 @@ def test_guarded_sentences_appear_only_with_their_numbers():
     text = _trial(numbers)
     _assert_clean(text, "randomized")
     assert ("Adjusted for burnout at baseline and the randomization strata (modified Poisson "
-            "regression with robust standard errors), there was no evidence of a difference in the proportion meeting the "
-            "burnout definition between the intervention arm and the control arm (adjusted "
-            "risk ratio 0.95, 95% CI 0.81 to 1.12; p = 0.520).") in text
+            "regression with robust standard errors), there was no evidence of a difference in "
+            "the proportion meeting the burnout definition between the intervention arm and the "
+            "control arm (adjusted risk ratio 0.95, 95% CI 0.81 to 1.12; p = 0.520).") in text
     assert "(the published specification, a sensitivity analysis), the differences in change " \
            "were -0.10 (95% CI -1.00 to 0.80; p = 0.800) for emotional exhaustion;" in text
     assert "61% of the intervention arm did) was 0.30 (95% CI -0.90 to 1.50; p = 0.620)" in text
