@@ -62,3 +62,12 @@ def test_forest_caption_names_the_adjustment_set():
     assert "baseline score and site, age" in captions["forest_adjusted"]
     assert "no other covariate" in figure_captions(design, ANALYSIS)["forest_adjusted"]
     assert "likert" not in captions and "themes" not in captions
+
+
+def test_the_sensitivity_figure_is_captioned_only_when_drawn():
+    design = get_design("randomized")
+    frame = pd.DataFrame({"group": ["intervention", "control"]})
+    assert "sensitivity" not in figure_captions(design, frame)
+    caption = figure_captions(design, frame, sensitivity=True)["sensitivity"]
+    assert caption.startswith("Sensitivity analyses of each primary outcome")
+    assert list(figure_captions(design, frame, sensitivity=True))[-1] == "sensitivity"

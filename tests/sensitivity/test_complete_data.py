@@ -5,24 +5,12 @@ Tolerance: 1e-10 relative (closed-form least squares; achieved about 1e-14).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import sensitivity_reference as _reference  # registered by conftest.py
 
 from burnout.core.errors import DataError
 from burnout.sensitivity.complete_data import ancova, change_score_analysis
 
-
-def _helper(name: str):
-    """A helper module of this folder (tests run with --import-mode=importlib: no package)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_reference = _helper("reference_data")
 DATA = _reference.DATA
 REFERENCE = _reference.REFERENCE
 

@@ -6,24 +6,12 @@ Tolerance: 1e-12 relative (one exponential and a square root).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import sensitivity_reference as _reference  # registered by conftest.py
 
 from burnout.core.errors import DataError
 from burnout.sensitivity.evalue import _from_ratio, e_value
 
-
-def _helper(name: str):
-    """A helper module of this folder (tests run with --import-mode=importlib: no package)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_reference = _helper("reference_data")
 REFERENCE = _reference.REFERENCE
 
 TOLERANCE = 1e-12

@@ -6,27 +6,15 @@ into it, and the complete-case estimate of the observed rows is no closer)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+import sensitivity_reference as _reference  # registered by conftest.py
 
 from burnout.core.errors import DataError
 from burnout.sensitivity.imputation import impute_chained
 from burnout.sensitivity.pooling import pooled_analysis
 
-
-def _helper(name: str):
-    """A helper module of this folder (tests run with --import-mode=importlib: no package)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_reference = _helper("reference_data")
 DATA, STACKED = _reference.DATA, _reference.STACKED
 
 

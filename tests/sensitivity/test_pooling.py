@@ -13,25 +13,14 @@ sides analyse the same doubles.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import pytest
+import sensitivity_reference as _reference  # registered by conftest.py
 
 from burnout.core.errors import DataError
 from burnout.sensitivity.pooling import pooled_analysis, rubin_pool
 
-
-def _helper(name: str):
-    """A helper module of this folder (tests run with --import-mode=importlib: no package)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_reference = _helper("reference_data")
 REFERENCE = _reference.REFERENCE
 exported_sets = _reference.exported_sets
 

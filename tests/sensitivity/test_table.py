@@ -3,12 +3,10 @@ that cannot run, the rows of the adjusted stage, and the citable numbers."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from sensitivity_reference import DATA  # registered by conftest.py
 
 from burnout.designs import get_design
 from burnout.sensitivity.complete_data import ancova
@@ -19,16 +17,6 @@ from burnout.sensitivity.table import (
     sensitivity_table,
 )
 
-
-def _helper(name: str):
-    """A helper module of this folder (tests run with --import-mode=importlib: no package)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-DATA = _helper("reference_data").DATA
 OPTIONS = SensitivityOptions(strata=("site",), adjustment=("site",), m=5, seed=3,
                              deltas=tuple(np.arange(-20, 21) / 2))
 

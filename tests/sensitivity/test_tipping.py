@@ -4,24 +4,12 @@ at which the interval changes whether it excludes zero."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import sensitivity_reference as _reference  # registered by conftest.py
 
 from burnout.sensitivity.pooling import pooled_analysis
 from burnout.sensitivity.tipping import tipping_point
 
-
-def _helper(name: str):
-    """A helper module of this folder (tests run with --import-mode=importlib: no package)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_reference = _helper("reference_data")
 REFERENCE, exported_sets = _reference.REFERENCE, _reference.exported_sets
 
 

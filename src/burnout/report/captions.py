@@ -44,7 +44,8 @@ def _in_sentence(label: str) -> str:
 def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = (),
                     scores: Sequence[str] = (), evaluations: bool = False,
                     qualitative: bool = False,
-                    labels: Mapping[str, str] | None = None) -> dict[str, str]:
+                    labels: Mapping[str, str] | None = None,
+                    sensitivity: bool = False) -> dict[str, str]:
     """Every figure of a study with its caption, in the order of the paper.
 
     Parameters
@@ -62,6 +63,8 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
     labels : mapping, optional
         Covariate -> display name (the codebook's, :func:`burnout.report.labels.codebook_labels`);
         a covariate without one is named by its column.
+    sensitivity : bool
+        Whether the sensitivity stage drew its figure (``sensitivity``).
 
     Returns
     -------
@@ -91,6 +94,11 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
         captions.update({f"diagnostics_{score}": f"Regression diagnostics for "
                          f"{outcome_label(score).lower()}: residuals against fitted values and "
                          "normal quantile plot of the residuals." for score in scores})
+    if sensitivity:
+        captions["sensitivity"] = (
+            "Sensitivity analyses of each primary outcome: the estimate and 95% confidence "
+            "interval of every analysis in the sensitivity table (sensitivity.csv) that is a "
+            "difference on the score's scale; the dashed line marks no difference.")
     if evaluations:
         captions["likert"] = ("Evaluation surveys: answers to each item, centred on the neutral "
                               "category (diverging stacked bars).")

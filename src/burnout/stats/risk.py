@@ -53,6 +53,18 @@ from burnout.stats.regression import GROUP_TERM, _design
 __all__ = ["risk_ratio", "risk_ratio_table", "adjusted_risk_ratio", "adjusted_risk_ratio_table"]
 
 
+def _binary_values(data: pd.DataFrame, outcome: str, caller: str) -> pd.Series:
+    """The 0/1 column ``outcome`` as numbers (empty cells NaN); a DataError names the first row
+    (as in the file: header = row 1) holding anything else."""
+    values = pd.to_numeric(data[outcome], errors="coerce")
+    bad = data[outcome].notna() & ~values.isin([0, 1])
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{caller}: row {position + 2}, column '{outcome}': value "
+                        f"{data[outcome].iloc[position]!r}; rule: outcome must be 0, 1 or empty")
+    return values
+
+
 def _checked_count(value: object, name: str) -> int:
     """Return ``value`` as a non-negative int, or raise DataError naming the argument."""
     try:
@@ -233,13 +245,7 @@ def risk_ratio_table(data: pd.DataFrame, outcomes: Sequence[str], group: str = "
     require_columns(data, [group, *outcomes], "risk_ratio_table")
     rows = []
     for outcome in outcomes:
-        values = pd.to_numeric(data[outcome], errors="coerce")
-        bad = data[outcome].notna() & ~values.isin([0, 1])
-        if bad.any():
-            position = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"risk_ratio_table: row {position + 2}, column '{outcome}': value "
-                            f"{data[outcome].iloc[position]!r}; rule: outcome must be 0, 1 or "
-                            "empty")
+        values = _binary_values(data, outcome, "risk_ratio_table")
         counts = {}
         for label in (exposed, unexposed):
             in_group = values[(data[group] == label).to_numpy()].dropna()
@@ -351,13 +357,7 @@ def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None =
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     require_columns(data, [group, outcome, *([baseline] if baseline else []), *covariates],
                     "adjusted_risk_ratio")
-    values = pd.to_numeric(data[outcome], errors="coerce")
-    bad = data[outcome].notna() & ~values.isin([0, 1])
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"adjusted_risk_ratio: row {position + 2}, column '{outcome}': value "
-                        f"{data[outcome].iloc[position]!r}; rule: outcome must be 0, 1 or "
-                        "empty")
+    values = _binary_values(data, outcome, "adjusted_risk_ratio")
     complete = data[[outcome, group, *([baseline] if baseline else []), *covariates]
                     ].notna().all(axis=1)
     constant = [column for column in [*([baseline] if baseline else []), *covariates]
