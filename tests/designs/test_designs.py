@@ -113,7 +113,8 @@ def test_the_designs_own_texts_use_no_forbidden_word(name):
 def test_captions_fill_their_placeholders(name):
     design = get_design(name)
     for role, caption in design.captions.items():
-        filled = caption.format(sizes="n = 10 and 12", covariates="age and site")
+        filled = caption.format(sizes="n = 10 and 12", covariates="age and site",
+                                fixed=" adjusted for site")
         assert "{" not in filled and "}" not in filled, role
     assert "n = 10 and 12" in design.captions["scores"].format(sizes="n = 10 and 12")
 

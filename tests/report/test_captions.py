@@ -71,3 +71,14 @@ def test_the_sensitivity_figure_is_captioned_only_when_drawn():
     caption = figure_captions(design, frame, sensitivity=True)["sensitivity"]
     assert caption.startswith("Sensitivity analyses of each primary outcome")
     assert list(figure_captions(design, frame, sensitivity=True))[-1] == "sensitivity"
+
+
+def test_the_forest_caption_names_the_primary_models_fixed_effects():
+    design = get_design("randomized")
+    frame = pd.DataFrame({"group": ["intervention", "control"]})
+    primary = pd.DataFrame({"covariates": ["site", "site"]})
+    stratified = figure_captions(design, frame, labels={"site": "Institution"},
+                                 primary=primary)[design.figure("forest")]
+    assert "(linear mixed model adjusted for institution, intention to treat)" in stratified
+    plain = figure_captions(design, frame, primary=primary.assign(covariates=""))
+    assert "(linear mixed model, intention to treat)" in plain[design.figure("forest")]

@@ -168,7 +168,8 @@ class Design:
         Stage -> Markdown explaining that stage's method for this design (shown in notebooks).
     captions : mapping
         Figure role -> caption template (``{sizes}`` is filled with the analysed numbers,
-        ``{covariates}`` with the adjustment set).
+        ``{covariates}`` with the adjustment set, ``{fixed}`` with " adjusted for" the primary
+        model's fixed effects, or nothing).
     """
 
     name: str

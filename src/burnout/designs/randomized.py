@@ -50,7 +50,7 @@ RANDOMIZED = Design(
         "change": "Change in scores (after minus baseline) by arm: box plots (median, "
                   "quartiles) with individual participants ({sizes}).",
         "forest": "Difference in change from baseline, intervention minus control, with 95% "
-                  "confidence intervals (linear mixed model, intention to treat).",
+                  "confidence intervals (linear mixed model{fixed}, intention to treat).",
         "prevalence": "Participants meeting the burnout definition at baseline and after the "
                       "program, by arm, with Wilson 95% confidence intervals.",
     },

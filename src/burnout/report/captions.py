@@ -41,11 +41,26 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def _fixed_effects(primary: pd.DataFrame | None, labels: Mapping[str, str]) -> str:
+    """The text " adjusted for <terms>" from a result table's ``covariates`` column ("" when none).
+
+    >>> _fixed_effects(pd.DataFrame({"covariates": ["site", "site, age"]}), {"site": "Site"})
+    ' adjusted for age, site'
+    """
+    if primary is None or "covariates" not in primary:
+        return ""
+    terms = sorted({term.strip() for text in primary["covariates"].dropna().astype(str)
+                    for term in text.split(",") if term.strip()})
+    return (" adjusted for " + ", ".join(_in_sentence(labels.get(name, name)) for name in terms)
+            if terms else "")
+
+
 def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = (),
                     scores: Sequence[str] = (), evaluations: bool = False,
                     qualitative: bool = False,
                     labels: Mapping[str, str] | None = None,
-                    sensitivity: bool = False) -> dict[str, str]:
+                    sensitivity: bool = False,
+                    primary: pd.DataFrame | None = None) -> dict[str, str]:
     """Every figure of a study with its caption, in the order of the paper.
 
     Parameters
@@ -65,6 +80,9 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
         a covariate without one is named by its column.
     sensitivity : bool
         Whether the sensitivity stage drew its figure (``sensitivity``).
+    primary : pandas.DataFrame, optional
+        The primary analysis's result table: the fixed effects its ``covariates`` column
+        records (a trial's strata) are named in the forest-plot caption (``{fixed}``).
 
     Returns
     -------
@@ -88,7 +106,9 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
     sizes = group_sizes(analysis, design.groups)
     named = [_in_sentence((labels or {}).get(name, name)) for name in covariates]
     adjusted_for = ", ".join(named) if named else "no other covariate"
-    captions = {design.figure(role): template.format(sizes=sizes, covariates=adjusted_for)
+    fixed = _fixed_effects(primary, labels or {})
+    captions = {design.figure(role): template.format(sizes=sizes, covariates=adjusted_for,
+                                                     fixed=fixed)
                 for role, template in design.captions.items()}
     if design.applies("diagnostics"):
         captions.update({f"diagnostics_{score}": f"Regression diagnostics for "
