@@ -77,15 +77,15 @@ def test_analysis_numbers_use_the_shared_result_columns():
     assert type(numbers["unadjusted.dp.ranksum.n_control"]) is int
     assert len(numbers) == 2 * 7
     mixed = analysis_numbers("mixed_model", pd.DataFrame({
-        "outcome": ["self_compassion"], "estimate": [3.0], "se": [1.29], "ci_low": [0.5],
-        "ci_high": [5.5], "p": [0.02], "n": [390]}))
-    assert mixed == {"mixed.self_compassion.difference": 3.0, "mixed.self_compassion.se": 1.29,
-                     "mixed.self_compassion.ci_low": 0.5, "mixed.self_compassion.ci_high": 5.5,
-                     "mixed.self_compassion.p": 0.02, "mixed.self_compassion.n_subjects": 390}
-    ols = analysis_numbers("ols", pd.DataFrame({"outcome": ["pa_change"], "estimate": [2.2],
-                                                "ci_low": [0.1], "ci_high": [4.3], "p": [0.04],
+        "outcome": ["self_compassion"], "estimate": [2.5], "se": [1.17], "ci_low": [0.2],
+        "ci_high": [4.8], "p": [0.03], "n": [240]}))
+    assert mixed == {"mixed.self_compassion.difference": 2.5, "mixed.self_compassion.se": 1.17,
+                     "mixed.self_compassion.ci_low": 0.2, "mixed.self_compassion.ci_high": 4.8,
+                     "mixed.self_compassion.p": 0.03, "mixed.self_compassion.n_subjects": 240}
+    ols = analysis_numbers("ols", pd.DataFrame({"outcome": ["pa_change"], "estimate": [1.7],
+                                                "ci_low": [0.3], "ci_high": [3.6], "p": [0.04],
                                                 "n": [126]}))
-    assert ols["adjusted.pa.difference"] == 2.2 and ols["adjusted.pa.n"] == 126
+    assert ols["adjusted.pa.difference"] == 1.7 and ols["adjusted.pa.n"] == 126
     assert analysis_numbers("diagnostics", result) == {}
 
 

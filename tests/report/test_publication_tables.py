@@ -24,9 +24,9 @@ NAN = float("nan")
 
 
 def test_mixed_model_publication_table_formats_itt_and_per_protocol():
-    itt = pd.DataFrame({"outcome": ["ee", "self_compassion"], "estimate": [-1.0, 3.0],
-                        "se": [0.96, 1.29], "ci_low": [-2.88, 0.47], "ci_high": [0.88, 5.53],
-                        "p": [0.298, 0.0205], "n": [390, 390]})
+    itt = pd.DataFrame({"outcome": ["ee", "self_compassion"], "estimate": [-1.0, 2.6],
+                        "se": [0.96, 1.17], "ci_low": [-2.88, 0.31], "ci_high": [0.88, 4.89],
+                        "p": [0.298, 0.0266], "n": [390, 390]})
     protocol = itt.assign(estimate=[-0.5, 2.3], p=[0.6, 0.11], n=[234, 234])
     table = mixed_model_publication_table(itt, protocol)
     assert table.columns.tolist() == ["Outcome", "n", "Difference (SE)", "95% CI", "p",
@@ -34,10 +34,10 @@ def test_mixed_model_publication_table_formats_itt_and_per_protocol():
                                       "Per protocol: p"]
     assert table["Outcome"].tolist() == ["Emotional exhaustion",
                                          "Self-compassion (SCS-SF, 12-60)"]
-    assert table.loc[1, "Difference (SE)"] == "3.00 (1.29)"
-    assert table.loc[1, "95% CI"] == "0.47 to 5.53"
-    assert table.loc[1, "Per protocol: difference (95% CI)"] == "2.30 (0.47 to 5.53)"
-    assert table["p"].tolist() == ["0.298", "0.021"]
+    assert table.loc[1, "Difference (SE)"] == "2.60 (1.17)"
+    assert table.loc[1, "95% CI"] == "0.31 to 4.89"
+    assert table.loc[1, "Per protocol: difference (95% CI)"] == "2.30 (0.31 to 4.89)"
+    assert table["p"].tolist() == ["0.298", "0.027"]
     assert table["n"].tolist() == ["390", "390"]
     assert table["Per protocol: n"].tolist() == ["234", "234"]
     assert table["Per protocol: p"].tolist() == ["0.600", "0.110"]
@@ -47,7 +47,7 @@ def test_mixed_model_publication_table_formats_itt_and_per_protocol():
         mixed_model_publication_table(itt.drop(columns="se"))
     single = mixed_model_publication_table(itt, estimate_name="Change", p_decimals=2)
     assert single.columns.tolist() == ["Outcome", "n", "Change (SE)", "95% CI", "p"]
-    assert single["p"].tolist() == ["0.30", "0.02"]
+    assert single["p"].tolist() == ["0.30", "0.03"]
 
 
 RISKS = pd.DataFrame({
@@ -166,14 +166,14 @@ def test_mcnemar_table_in_percentage_points():
 
 def test_adjusted_table_puts_hc3_beside_the_model_errors():
     fit = pd.DataFrame({"outcome": ["ee_change", "pa_change"], "n": [126, 126],
-                        "estimate": [-0.21, 2.24], "ci_low": [-1.9, 0.1],
-                        "ci_high": [1.5, 4.3], "p": [0.4, 0.0004]})
-    robust = fit.assign(ci_low=[-2.0, 0.05], ci_high=[1.6, 4.4], p=[0.45, 0.001])
+                        "estimate": [-0.31, 1.74], "ci_low": [-2.1, 0.3],
+                        "ci_high": [1.3, 3.6], "p": [0.6, 0.0004]})
+    robust = fit.assign(ci_low=[-2.2, 0.25], ci_high=[1.4, 3.7], p=[0.65, 0.001])
     table = adjusted_publication_table(fit, robust.iloc[::-1])  # matched by outcome
     assert table.columns.tolist() == ["Score", "n", "Adjusted difference (95% CI)", "p",
                                       "HC3 95% CI", "HC3 p"]
-    assert table.iloc[1].tolist() == ["Personal accomplishment", "126", "2.2 (0.1 to 4.3)",
-                                      "<0.001", "0.1 to 4.4", "0.001"]
+    assert table.iloc[1].tolist() == ["Personal accomplishment", "126", "1.7 (0.3 to 3.6)",
+                                      "<0.001", "0.2 to 3.7", "0.001"]
 
 
 def test_survey_table_in_percent_with_wilson_intervals():

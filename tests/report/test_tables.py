@@ -32,7 +32,7 @@ def test_format_p_value_follows_the_journal_rule(p, expected):
 
 
 @pytest.mark.parametrize(("p", "expected"), [
-    (0.0004, "<0.001"), (0.0042, "0.004"), (0.048, "0.048"), (0.0449, "0.045"),
+    (0.0004, "<0.001"), (0.0042, "0.004"), (0.047, "0.047"), (0.0449, "0.045"),
     (0.4, "0.400"), (1.0, "1.000"),
 ])
 def test_format_p_value_with_three_decimals_for_trials(p, expected):
@@ -54,7 +54,7 @@ def test_number_helpers():
     assert format_number(-2) == "-2.0"
     assert format_number(-0.04) == "0.0"  # no negative zero
     assert format_number(2.25, 2) == "2.25"
-    assert format_interval(-1.84, 1.46) == "-1.8 to 1.5"
+    assert format_interval(-1.64, 1.16) == "-1.6 to 1.2"
     assert format_interval(0.1, None) == "0.1 to NA"
     assert format_median_quartiles(1, -1, 4) == "1.0 (-1.0, 4.0)"
     assert format_count_percent(39, 48) == "39 (81.2)"

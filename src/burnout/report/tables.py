@@ -87,7 +87,7 @@ def format_p_value(p: float | None, decimals: int = 2) -> str:
     p : float or None
         The p-value, between 0 and 1.
     decimals : int
-        Decimals from 0.01 up: 2 (most journals) or 3 (randomized trials, so that 0.048 is not
+        Decimals from 0.01 up: 2 (most journals) or 3 (randomized trials, so that 0.047 is not
         printed as 0.05).
 
     Returns
@@ -110,8 +110,8 @@ def format_p_value(p: float | None, decimals: int = 2) -> str:
     --------
     >>> [format_p_value(p) for p in (0.0004, 0.0042, 0.04, 0.4, 0.912)]
     ['<0.001', '0.004', '0.04', '0.40', '0.91']
-    >>> format_p_value(0.048, decimals=3)
-    '0.048'
+    >>> format_p_value(0.047, decimals=3)
+    '0.047'
     """
     if _is_missing(p):
         return MISSING_TEXT

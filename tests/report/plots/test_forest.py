@@ -19,9 +19,9 @@ def close_figures():
     plt.close("all")
 
 
-ESTIMATES = pd.DataFrame({"label": ["EE", "DP", "PA"], "estimate": [-0.21, -0.2, 2.24],
-                          "ci_low": [-1.9, -1.84, 0.1], "ci_high": [1.5, 1.46, 4.3],
-                          "p": [0.4, 0.9, 0.0004]})
+ESTIMATES = pd.DataFrame({"label": ["EE", "DP", "PA"], "estimate": [-0.31, -0.3, 1.74],
+                          "ci_low": [-2.1, -1.64, 0.3], "ci_high": [1.3, 1.16, 3.6],
+                          "p": [0.6, 0.7, 0.0004]})
 
 
 def test_forest_plot_draws_estimates_reference_and_text_column():
@@ -34,27 +34,27 @@ def test_forest_plot_draws_estimates_reference_and_text_column():
     references = [line for line in axes.lines if list(line.get_xdata()) == [0, 0]]
     assert len(references) == 1
     texts = [text.get_text() for text in text_axes.texts]
-    assert texts == ["Estimate (95% CI)", "p", "-0.2 (-1.9 to 1.5)", "0.40",
-                     "-0.2 (-1.8 to 1.5)", "0.90", "2.2 (0.1 to 4.3)", "<0.001"]
+    assert texts == ["Estimate (95% CI)", "p", "-0.3 (-2.1 to 1.3)", "0.60",
+                     "-0.3 (-1.6 to 1.2)", "0.70", "1.7 (0.3 to 3.6)", "<0.001"]
     no_p = forest_plot(ESTIMATES.drop(columns="p"))
-    assert "0.40" not in [text.get_text() for text in no_p.axes[1].texts]
+    assert "0.60" not in [text.get_text() for text in no_p.axes[1].texts]
 
 
 def test_forest_plot_prints_trial_p_values_and_estimates_with_more_decimals():
-    trial = pd.DataFrame({"label": ["Flourishing"], "estimate": [0.45], "ci_low": [0.004],
-                          "ci_high": [0.897], "p": [0.048]})
+    trial = pd.DataFrame({"label": ["Flourishing"], "estimate": [0.36], "ci_low": [0.004],
+                          "ci_high": [0.717], "p": [0.047]})
     texts = [text.get_text() for text in forest_plot(trial).axes[1].texts]
-    assert texts[2:] == ["0.5 (0.0 to 0.9)", "0.05"]  # the journal default hides p < 0.05
+    assert texts[2:] == ["0.4 (0.0 to 0.7)", "0.05"]  # the journal default hides p < 0.05
     texts = [text.get_text() for text in
              forest_plot(trial, decimals=2, p_decimals=3).axes[1].texts]
-    assert texts[2:] == ["0.45 (0.00 to 0.90)", "0.048"]
+    assert texts[2:] == ["0.36 (0.00 to 0.72)", "0.047"]
 
 
 def test_forest_plot_rejects_bad_estimates():
     with pytest.raises(DataError, match="ci_low <= estimate <= ci_high"):
-        forest_plot(ESTIMATES.assign(ci_low=[0.0, -1.84, 0.1]))
+        forest_plot(ESTIMATES.assign(ci_low=[0.0, -1.64, 0.3]))
     with pytest.raises(DataError, match="column 'ci_high'"):
-        forest_plot(ESTIMATES.assign(ci_high=[1.5, np.nan, 4.3]))
+        forest_plot(ESTIMATES.assign(ci_high=[1.3, np.nan, 3.6]))
     with pytest.raises(DataError, match=r"\['label'\] missing"):
         forest_plot(ESTIMATES.drop(columns="label"))
 
@@ -77,8 +77,8 @@ def test_forest_plot_reads_results_in_the_shared_vocabulary():
 
 def test_forest_plot_draws_each_scale_in_its_own_panel():
     mixed = pd.concat([ESTIMATES.assign(panel="MBI"),
-                       pd.DataFrame({"label": ["Flourishing"], "estimate": [0.45],
-                                     "ci_low": [0.004], "ci_high": [0.897], "p": [0.048],
+                       pd.DataFrame({"label": ["Flourishing"], "estimate": [0.36],
+                                     "ci_low": [0.004], "ci_high": [0.717], "p": [0.047],
                                      "panel": ["SFI"]})], ignore_index=True)
     figure = forest_plot(mixed)
     mbi, mbi_text, sfi, sfi_text = figure.axes
@@ -86,5 +86,5 @@ def test_forest_plot_draws_each_scale_in_its_own_panel():
     assert [label.get_text() for label in sfi.get_yticklabels()] == ["Flourishing"]
     assert mbi.get_xlim() != sfi.get_xlim()  # one scale per panel
     assert [text.get_text() for text in mbi.texts] == ["MBI"]  # the panel's title
-    assert [text.get_text() for text in sfi_text.texts] == ["0.5 (0.0 to 0.9)", "0.05"]
+    assert [text.get_text() for text in sfi_text.texts] == ["0.4 (0.0 to 0.7)", "0.05"]
     assert sfi.get_xlabel() and not mbi.get_xlabel()  # the axis label once, at the bottom
