@@ -82,3 +82,23 @@ def test_the_forest_caption_names_the_primary_models_fixed_effects():
     assert "(linear mixed model adjusted for institution, intention to treat)" in stratified
     plain = figure_captions(design, frame, primary=primary.assign(covariates=""))
     assert "(linear mixed model, intention to treat)" in plain[design.figure("forest")]
+
+
+def test_captions_of_large_studies_say_what_the_figures_summarize():
+    from burnout.report.plots.style import LARGE_N
+
+    design = get_design("randomized")
+    small = figure_captions(design, pd.DataFrame({"group": ["intervention", "control"] * 10}),
+                            scores=["ee"])
+    large = figure_captions(design, pd.DataFrame(
+        {"group": ["intervention"] * (LARGE_N + 1) + ["control"] * 3}), scores=["ee"])
+    for name in ("pre_post_scores", "change_scores"):
+        assert "more than 5,000" not in small[name]
+        assert large[name].startswith(small[name].split(" (")[0])
+        assert large[name].endswith(("share it.", "one point each."))
+    nonrandomized = get_design("nonrandomized")
+    assert nonrandomized.applies("diagnostics")
+    for size, summarized in ((LARGE_N, False), (LARGE_N + 1, True)):
+        captions = figure_captions(nonrandomized, pd.DataFrame(
+            {"group": ["intervention"] * size}), scores=["ee"])
+        assert ("hexagonal density" in captions["diagnostics_ee"]) is summarized

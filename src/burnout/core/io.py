@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from burnout.core.csv_text import csv_text
 from burnout.core.paths import ROOT
 from burnout.core.precision import CLOSED_FORM_DIGITS, supported
 
@@ -112,8 +113,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], index: bool = F
     >>> target.read_text()
     'x\\n0.3333333333\\n'
     """
-    text = frame.to_csv(index=index, float_format=FLOAT_FORMAT, lineterminator="\n")
-    return write_text(text, path)
+    return write_text(csv_text(frame, FLOAT_FORMAT, index=index), path)
 
 
 def write_results(results: pd.DataFrame, path: str | os.PathLike[str]) -> pd.DataFrame:

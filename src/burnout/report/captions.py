@@ -15,6 +15,7 @@ import pandas as pd
 from burnout.core.errors import DataError
 from burnout.core.io import write_text
 from burnout.report.labels import outcome_label
+from burnout.report.plots.style import LARGE_N
 
 __all__ = ["figure_captions", "group_sizes", "write_captions"]
 
@@ -34,6 +35,26 @@ def group_sizes(analysis: pd.DataFrame, groups: Sequence[str]) -> str:
         return f"n = {len(analysis)}"
     counts = analysis["group"].value_counts()
     return ", ".join(f"{group} n = {int(counts.get(group, 0))}" for group in groups)
+
+
+# What a figure draws instead of one mark per participant in a panel of more than LARGE_N
+# (burnout.report.plots.scores and .diagnostics); added to its caption when that happens.
+_SUMMARIES = {
+    "scores": (f" In a panel of more than {LARGE_N:,} participants each distinct pair of scores "
+               "is one line, darker the more participants share it."),
+    "change": (f" In a group of more than {LARGE_N:,} participants the change scores are shown "
+               "as a violin (kernel density) instead of one point each."),
+    "diagnostics": (f" With more than {LARGE_N:,} observations the residuals are a hexagonal "
+                    "density (log-scaled counts) with the 500 most extreme influential "
+                    "observations on top, and the quantile plot shows 1,000 evenly spaced "
+                    "quantiles and 25 from each tail."),
+}
+
+
+def _largest_group(analysis: pd.DataFrame, groups: Sequence[str]) -> int:
+    if not groups or "group" not in analysis:
+        return len(analysis)
+    return int(analysis["group"].value_counts().reindex(list(groups), fill_value=0).max())
 
 
 def _in_sentence(label: str) -> str:
@@ -110,10 +131,15 @@ def figure_captions(design, analysis: pd.DataFrame, covariates: Sequence[str] = 
     captions = {design.figure(role): template.format(sizes=sizes, covariates=adjusted_for,
                                                      fixed=fixed)
                 for role, template in design.captions.items()}
+    if _largest_group(analysis, design.groups) > LARGE_N:
+        for role in ("scores", "change"):
+            if role in design.captions:
+                captions[design.figure(role)] += _SUMMARIES[role]
+    summary = _SUMMARIES["diagnostics"] if len(analysis) > LARGE_N else ""
     if design.applies("diagnostics"):
         captions.update({f"diagnostics_{score}": f"Regression diagnostics for "
                          f"{outcome_label(score).lower()}: residuals against fitted values and "
-                         "normal quantile plot of the residuals." for score in scores})
+                         f"normal quantile plot of the residuals.{summary}" for score in scores})
     if sensitivity:
         captions["sensitivity"] = (
             "Sensitivity analyses of each primary outcome: the estimate and 95% confidence "

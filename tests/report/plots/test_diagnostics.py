@@ -23,3 +23,30 @@ def test_diagnostics_figure_has_two_panels():
     assert len(figure.axes[0].collections[0].get_offsets()) == len(table)
     with pytest.raises(DataError, match="missing"):
         diagnostics_figure(table.drop(columns="fitted"))
+
+
+def test_large_tables_are_summarized():
+    import numpy as np
+
+    from burnout.report.plots.style import LARGE_N
+
+    generator = np.random.default_rng(11)
+    size = 3 * LARGE_N
+    standardized = generator.standard_normal(size)
+    table = pd.DataFrame({"fitted": generator.normal(20, 5, size), "residual": standardized * 4,
+                          "standardized_residual": standardized,
+                          "influential": np.abs(standardized) > 2})
+    figure = diagnostics_figure(table)
+    left, right = figure.axes
+    hexagons = left.collections[0]
+    assert hexagons.get_array().sum() == size  # every observation counted in the density
+    assert len(left.collections[1].get_offsets()) == 500  # the most extreme influential
+    flagged = int(table["influential"].sum())
+    assert left.get_legend().get_texts()[0].get_text() == (
+        f"Cook's D > 4/n (500 most extreme of {flagged:,})")
+    drawn = np.abs(left.collections[1].get_offsets()[:, 1]) / 4
+    assert drawn.min() >= np.sort(np.abs(standardized[table["influential"]]))[-500] - 1e-12
+    quantiles = right.collections[0].get_offsets()
+    assert 1_000 <= len(quantiles) <= 1_050
+    assert quantiles[:, 1].min() == standardized.min()
+    assert quantiles[:, 1].max() == standardized.max()

@@ -100,3 +100,40 @@ def test_score_figures_are_byte_identical_when_rebuilt(tmp_path):
                          tmp_path / "b" / "change", dpi=40)
     for left, right in zip(first, second, strict=True):
         assert left.read_bytes() == right.read_bytes(), left.name
+
+
+def large_table(size: int, seed: int = 5) -> pd.DataFrame:
+    """Made-up integer scores of ``size`` students per group (more than LARGE_N)."""
+    generator = np.random.default_rng(seed)
+    frame = pd.DataFrame({"group": ["intervention"] * size + ["control"] * size})
+    frame["ee_pre"] = generator.integers(0, 20, len(frame))
+    frame["ee_post"] = generator.integers(0, 20, len(frame))
+    frame["ee_change"] = frame["ee_post"] - frame["ee_pre"]
+    return frame
+
+
+def test_large_panels_draw_distinct_paths_and_violins_not_one_artist_per_student():
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    from burnout.report.plots.style import LARGE_N
+
+    analysis = large_table(LARGE_N + 1)
+    figure = pre_post_scores(analysis, subscales=("ee",))
+    paths = [collection for collection in figure.axes[0].collections
+             if isinstance(collection, LineCollection)]
+    distinct = analysis.loc[analysis["group"] == "intervention", ["ee_pre", "ee_post"]]
+    assert len(paths) == 1 and len(paths[0].get_segments()) == len(distinct.drop_duplicates())
+    assert len(figure.axes[0].lines) == 1  # the median only
+    opacity = paths[0].get_colors()[:, 3]
+    assert opacity.max() == 1.0 and opacity.min() >= 0.1
+    low, high = figure.axes[0].get_ylim()
+    assert low <= 0 and high >= 19  # the collection sets the axis limits
+    figure = change_distributions(analysis, subscales=("ee",))
+    axes = figure.axes[0]
+    assert not [collection for collection in axes.collections
+                if len(collection.get_offsets()) > 1]  # no cloud of points
+    assert len([collection for collection in axes.collections
+                if isinstance(collection, PolyCollection)]) == 2  # a violin per group
+    small = change_distributions(large_table(LARGE_N), subscales=("ee",))
+    assert max(len(collection.get_offsets()) for collection in small.axes[0].collections) \
+        == LARGE_N

@@ -2,6 +2,10 @@
 
 Both figures read ``analysis.csv`` of the scoring stage (one row per analysed student with
 ``<subscale>_pre``, ``<subscale>_post`` and ``<subscale>_change`` = post minus pre).
+
+A panel of more than :data:`~burnout.report.plots.style.LARGE_N` students draws summaries:
+each distinct pre/post pair once, darker the more students share it, and the change scores as
+a violin (kernel density) instead of one point each.
 """
 
 from __future__ import annotations
@@ -10,14 +14,22 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from burnout.core.errors import DataError
 from burnout.report.labels import outcome_labels
-from burnout.report.plots.style import GROUP_COLORS, OKABE_ITO, TWO_COLUMNS, apply_style
+from burnout.report.plots.style import (
+    GROUP_COLORS,
+    LARGE_N,
+    OKABE_ITO,
+    TWO_COLUMNS,
+    apply_style,
+)
 
 __all__ = ["pre_post_scores", "change_distributions"]
 
@@ -88,6 +100,37 @@ def _labels(subscales: Sequence[str], labels: Mapping[str, str] | None) -> dict[
     return merged
 
 
+def _paths(axes, pairs: np.ndarray, colour: str) -> None:
+    """One line per student; for large n, one per distinct (pre, post) pair, its opacity
+    growing with the number of students sharing it (from 0.1 to 1)."""
+    if len(pairs) <= LARGE_N:
+        axes.plot(np.array([[0.0], [1.0]]).repeat(len(pairs), axis=1), pairs.T,
+                  color=colour, linewidth=0.5, alpha=0.25, solid_capstyle="round")
+        return
+    distinct, counts = np.unique(pairs, axis=0, return_counts=True)
+    shade = 0.1 + 0.9 * np.sqrt(counts / counts.max())
+    segments = np.stack([np.column_stack([np.zeros(len(distinct)), distinct[:, 0]]),
+                         np.column_stack([np.ones(len(distinct)), distinct[:, 1]])], axis=1)
+    colours = np.tile(matplotlib.colors.to_rgba(colour), (len(distinct), 1))
+    colours[:, 3] = shade
+    axes.add_collection(LineCollection(segments, colors=colours, linewidths=0.5,
+                                       capstyle="round"))
+
+
+def _spread(axes, values: np.ndarray, position: int, colour: str, generator) -> None:
+    """Every change score as a jittered point; for large n, a violin (kernel density)."""
+    if len(values) <= LARGE_N:
+        jitter = generator.uniform(-0.15, 0.15, size=len(values))
+        axes.scatter(position + jitter, values, s=6, color=colour, alpha=0.55,
+                     linewidths=0, zorder=3)
+        return
+    body = axes.violinplot([values], positions=[position], widths=0.5, showextrema=False,
+                           points=200)["bodies"][0]
+    body.set_facecolor(colour)
+    body.set_alpha(0.35)
+    body.set_zorder(0)
+
+
 def pre_post_scores(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee", "dp", "pa"),
                     labels: Mapping[str, str] | None = None,
                     groups: Sequence[str] = ("intervention", "control"),
@@ -154,8 +197,7 @@ def pre_post_scores(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee", "d
             pairs = rows[[f"{subscale}_pre", f"{subscale}_post"]].apply(
                 pd.to_numeric, errors="coerce").dropna().to_numpy(dtype=float)
             if len(pairs):
-                axes.plot(np.array([[0.0], [1.0]]).repeat(len(pairs), axis=1), pairs.T,
-                          color=colour, linewidth=0.5, alpha=0.25, solid_capstyle="round")
+                _paths(axes, pairs, colour)
                 axes.plot([0, 1], np.median(pairs, axis=0), color=colour, linewidth=2.2,
                           marker="o", markersize=4, markeredgecolor=OKABE_ITO["black"],
                           markeredgewidth=0.6, zorder=3)
@@ -227,7 +269,6 @@ def change_distributions(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee
                                                 f"{subscale}_change"],
                                    errors="coerce").dropna().to_numpy(dtype=float)
             colour = GROUP_COLORS.get(group, OKABE_ITO["grey"])
-            jitter = generator.uniform(-0.15, 0.15, size=len(values))
             if len(values):
                 axes.boxplot([values], positions=[position], widths=0.55, showfliers=False,
                              patch_artist=True, manage_ticks=False,
@@ -235,8 +276,7 @@ def change_distributions(analysis: pd.DataFrame, subscales: Sequence[str] = ("ee
                                        "linewidth": 1.0},
                              medianprops={"color": colour, "linewidth": 1.8},
                              whiskerprops={"color": colour}, capprops={"color": colour})
-                axes.scatter(position + jitter, values, s=6, color=colour, alpha=0.55,
-                             linewidths=0, zorder=3)
+                _spread(axes, values, position, colour, generator)
             tick_labels.append(f"{_group_name(group)}\n(n = {len(values)})")
         axes.axhline(0, color=OKABE_ITO["grey"], linewidth=0.8, linestyle="--", zorder=1)
         axes.set_xticks(range(len(groups)), tick_labels)

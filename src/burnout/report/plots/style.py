@@ -12,7 +12,8 @@ matplotlib.use("Agg")  # no screen; identical output everywhere
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-__all__ = ["apply_style", "OKABE_ITO", "GROUP_COLORS", "ONE_COLUMN", "TWO_COLUMNS", "new_figure"]
+__all__ = ["apply_style", "OKABE_ITO", "GROUP_COLORS", "ONE_COLUMN", "TWO_COLUMNS", "new_figure",
+           "LARGE_N"]
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -27,6 +28,10 @@ OKABE_ITO = {
 }
 # The two arms are always drawn in the same colours, in every figure.
 GROUP_COLORS = {"intervention": OKABE_ITO["blue"], "control": OKABE_ITO["orange"]}
+# Above this many participants in one panel a figure draws a summary (a density, the distinct
+# paths, quantiles) instead of one marker or line each: a vector file with a million markers
+# takes minutes to write and shows nothing a summary does not.
+LARGE_N = 5_000
 ONE_COLUMN = 89 / 25.4  # inches
 TWO_COLUMNS = 183 / 25.4  # inches
 
