@@ -51,6 +51,11 @@ def frames(draw) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+# float32 columns cast from large floats overflow to inf on purpose (to_csv must agree on inf).
+OVERFLOW = pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")
+
+
+@OVERFLOW
 @settings(max_examples=300, deadline=None)
 @given(frames())
 def test_equals_to_csv(frame):
@@ -78,3 +83,22 @@ def test_quotes_only_fields_that_need_it():
     assert csv_text(frame, FORMAT).splitlines()[1:4] == ['"said ""hi""",1', '"a,b",2.25',
                                                         "plain,"]
     assert csv_text(frame, FORMAT) == reference(frame)
+
+
+@OVERFLOW
+@settings(max_examples=100, deadline=None)
+@given(frames(), st.integers(1, 5))
+def test_pieces_join_to_the_same_text(frame, rows):
+    from burnout.core.csv_text import csv_chunks
+
+    pieces = list(csv_chunks(frame, FORMAT, rows=rows))
+    assert "".join(pieces) == reference(frame)
+    assert len(pieces) in (1, 1 + -(-len(frame) // rows))  # to_csv whole, or header + pieces
+
+
+def test_a_non_text_value_in_a_later_piece_falls_back_whole():
+    from burnout.core.csv_text import csv_chunks
+
+    frame = pd.DataFrame({"a": ["x", "y", "z"], "b": [1.0, 2.0, 3.0]})
+    frame["a"] = pd.Series(["x", "y", 7], dtype=object)
+    assert "".join(csv_chunks(frame, FORMAT, rows=1)) == reference(frame)

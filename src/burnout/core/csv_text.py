@@ -15,10 +15,12 @@ write, column labels that are not plain strings, other dtypes, one column) goes 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["csv_text"]
+__all__ = ["csv_text", "csv_chunks"]
 
 # The characters that make the csv module (QUOTE_MINIMAL, '"' as quote, "\n" as line end)
 # enclose a field in quotes: the delimiter, the quote and the line end (a bare "\r" is not).
@@ -41,28 +43,61 @@ def _float_column(values: np.ndarray, float_format: str) -> list[str]:
     return texts
 
 
-def _column_texts(column: pd.Series, float_format: str) -> list[str] | None:
-    """The cells of ``column`` as to_csv prints them, or None for a dtype not handled here."""
+def _handled(column: pd.Series) -> bool:
+    """Whether :func:`_column_texts` prints ``column`` exactly as to_csv does."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        return True
+    if isinstance(dtype, pd.Int64Dtype | pd.StringDtype):
+        return True
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":  # text only (NaN/None missing)
+        values = column.to_numpy()
+        return all(type(value) is str for value in values[~pd.isna(values)].tolist())
+    return False
+
+
+def _column_texts(column: pd.Series, float_format: str) -> list[str]:
+    """The cells of ``column`` (a :func:`_handled` one) as to_csv prints them."""
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return _float_column(column.to_numpy(), float_format)
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return [str(value) for value in column.to_numpy().tolist()]
+    missing = column.isna().to_numpy()
     if isinstance(dtype, pd.Int64Dtype):
-        missing = column.isna().to_numpy()
-        filled = column.to_numpy(dtype=np.int64, na_value=0).tolist()
-        return ["" if gap else str(value) for value, gap in zip(filled, missing.tolist(),
-                                                                 strict=True)]
-    if isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "O"):
-        values = column.to_numpy(dtype=object)
-        missing = pd.isna(values)
-        texts = values.tolist()
+        texts = [str(value) for value in column.to_numpy(dtype=np.int64, na_value=0).tolist()]
         for position in np.flatnonzero(missing).tolist():
             texts[position] = ""
-        if not all(type(value) is str for value in texts):
-            return None
-        return _quoted(texts)
-    return None
+        return texts
+    texts = column.to_numpy(dtype=object).tolist()
+    for position in np.flatnonzero(missing).tolist():
+        texts[position] = ""
+    return _quoted(texts)
+
+
+def csv_chunks(frame: pd.DataFrame, float_format: str, index: bool = False,
+               rows: int = 100_000) -> Iterator[str]:
+    """The text of :func:`csv_text` in pieces of at most ``rows`` rows (the header first), so
+    a large table is never held as text, or as one string per cell, all at once.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["a", "b", "c"], "score": [0.5, None, 2.0]})
+    >>> [piece.splitlines() for piece in csv_chunks(frame, "%.3g", rows=2)]
+    [['id,score'], ['a,0.5', 'b,'], ['c,2']]
+    """
+    labels = list(frame.columns)
+    if (index or len(labels) < 2 or isinstance(frame.columns, pd.MultiIndex)
+            or not all(type(label) is str for label in labels)
+            or not all(_handled(frame.iloc[:, position]) for position in range(len(labels)))):
+        yield frame.to_csv(index=index, float_format=float_format, lineterminator="\n")
+        return
+    yield ",".join(_quoted(labels)) + "\n"
+    for start in range(0, len(frame), rows):
+        part = frame.iloc[start:start + rows]
+        columns = [_column_texts(part.iloc[:, position], float_format)
+                   for position in range(len(labels))]
+        yield "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
 
 
 def csv_text(frame: pd.DataFrame, float_format: str, index: bool = False) -> str:
@@ -90,18 +125,7 @@ def csv_text(frame: pd.DataFrame, float_format: str, index: bool = False) -> str
     a,0.3333,3
     "b,c",,4
     >>> csv_text(frame, "%.4g") == frame.to_csv(index=False, float_format="%.4g",
-    ...                                          lineterminator="\\n")
+    ...                                          lineterminator=chr(10))
     True
     """
-    labels = list(frame.columns)
-    columns = None
-    if (not index and len(labels) > 1 and not isinstance(frame.columns, pd.MultiIndex)
-            and all(type(label) is str for label in labels)):
-        columns = [_column_texts(frame.iloc[:, position], float_format)
-                   for position in range(len(labels))]
-    if columns is None or any(column is None for column in columns):
-        return frame.to_csv(index=index, float_format=float_format, lineterminator="\n")
-    header = ",".join(_quoted(labels)) + "\n"
-    if frame.empty:
-        return header
-    return header + "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
+    return "".join(csv_chunks(frame, float_format, index=index))

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from burnout.core.csv_text import csv_text
+from burnout.core.csv_text import csv_chunks
 from burnout.core.paths import ROOT
 from burnout.core.precision import CLOSED_FORM_DIGITS, supported
 
@@ -113,7 +113,10 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str], index: bool = F
     >>> target.read_text()
     'x\\n0.3333333333\\n'
     """
-    return write_text(csv_text(frame, FLOAT_FORMAT, index=index), path)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as stream:
+        for piece in csv_chunks(frame, FLOAT_FORMAT, index=index):
+            stream.write(piece)
+    return Path(path)
 
 
 def write_results(results: pd.DataFrame, path: str | os.PathLike[str]) -> pd.DataFrame:
