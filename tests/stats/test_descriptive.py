@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from burnout.core.errors import DataError
+from burnout.stats import descriptive
 from burnout.stats.descriptive import (
     baseline_table,
     baseline_variables,
@@ -162,3 +166,51 @@ def test_single_group_is_reported_as_all():
     values = ANALYSIS["ee_change"].dropna()
     assert table.loc[0, "n"] == len(values)
     assert table.loc[0, "median"] == pytest.approx(values.median(), abs=1e-12)
+
+
+# --- the categorical rows counted here equal tableone's own ------------------------------------
+
+@st.composite
+def baseline_frames(draw) -> tuple[pd.DataFrame, list[str]]:
+    """Two groups, a number, and 1-3 categorical columns (text or 0/1, some missing)."""
+    size = draw(st.integers(4, 40))
+    groups = draw(st.lists(st.sampled_from(["intervention", "control"]), min_size=size,
+                           max_size=size).filter(lambda drawn: len(set(drawn)) == 2))
+    frame = pd.DataFrame({"group": groups,
+                          "age": draw(st.lists(st.integers(18, 40), min_size=size,
+                                               max_size=size))})
+    categorical = []
+    for position in range(draw(st.integers(1, 3))):
+        levels = draw(st.sampled_from([["a", "b"], ["x", "y", "z"], [0, 1], ["B", "a", "c"]]))
+        values = draw(st.lists(st.one_of(st.sampled_from(levels), st.none()), min_size=size,
+                               max_size=size))
+        frame[f"c{position}"] = pd.Series(values, dtype=object)
+        categorical.append(f"c{position}")
+    return frame, categorical
+
+
+@settings(max_examples=60, deadline=None)
+@given(baseline_frames(), st.integers(0, 2))
+def test_categorical_rows_equal_tableones(drawn, decimals):
+    frame, categorical = drawn
+    ours = baseline_table(frame, categorical=categorical, continuous=["age"], decimals=decimals)
+    with mock.patch.object(descriptive, "_counts_apply", return_value=False):
+        reference = baseline_table(frame, categorical=categorical, continuous=["age"],
+                                   decimals=decimals)
+    pd.testing.assert_frame_equal(ours, reference, check_exact=True)
+
+
+def test_counting_applies_only_where_it_reproduces_tableone():
+    frame = pd.DataFrame({"group": ["intervention", "control"] * 3, "age": range(6),
+                          "sex": ["f", "m", "f", None, "m", "f"]})
+    assert descriptive._counts_apply(frame, ["sex"], ["age"], "group")
+    assert not descriptive._counts_apply(frame, ["sex"], [], "group")  # no n row to carry
+    assert not descriptive._counts_apply(frame, ["sex"], ["age"], None)
+    assert not descriptive._counts_apply(frame.assign(group=[None, "control"] * 3), ["sex"],
+                                         ["age"], "group")
+    everyone_missing = frame.assign(sex=[None, "m"] * 3)  # intervention: only level "None"
+    with mock.patch.object(descriptive, "_counts_apply", return_value=False):
+        reference = baseline_table(everyone_missing, categorical=["sex"], continuous=["age"])
+    pd.testing.assert_frame_equal(
+        baseline_table(everyone_missing, categorical=["sex"], continuous=["age"]), reference)
+    assert reference.loc[reference["level"] == "None", "intervention"].tolist() == ["3 (100.0)"]
