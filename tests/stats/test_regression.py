@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from burnout.core.errors import DataError
 from burnout.stats.regression import (
@@ -174,3 +176,18 @@ def test_adjustment_sets_default_to_site_covariates_and_strata():
     assert adjustment_sets(study, ["age"], []) == (["age"], [])
     no_site = SimpleNamespace(roster=SimpleNamespace(site=None, covariates={}, strata=()))
     assert adjustment_sets(no_site) == ([], [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "", "1"]), st.integers(0, 2),
+                          st.floats(0, 2).map(lambda value: round(value)),
+                          st.booleans()), max_size=12))
+def test_text_codes_equal_the_values_as_text(values):
+    from burnout.stats.regression import _text_codes
+
+    array = np.array(values, dtype=object)
+    labels, codes = _text_codes(array)
+    missing = pd.isna(array)
+    assert (codes == -1).tolist() == missing.tolist()
+    assert labels[codes[~missing]].tolist() == array[~missing].astype(str).tolist()
+    assert len(set(labels.tolist())) == len(labels)  # one code per text

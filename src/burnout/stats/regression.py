@@ -59,9 +59,13 @@ def _covariate_columns(series: pd.Series, keep: np.ndarray, covariate: str,
                        outcome: str) -> dict[str, np.ndarray]:
     """The design column(s) of one covariate over the analysed rows ``keep``."""
     categorical = _is_categorical(series)
-    values = (series.to_numpy()[keep].astype(str) if categorical
-              else pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)[keep])
-    if len(np.unique(values)) < 2:
+    if categorical:  # levels are the values as text, found by hashing (no text array)
+        labels, codes = _text_codes(series.to_numpy()[keep])
+        varies = len(set(labels.tolist())) > 1
+    else:
+        values = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)[keep]
+        varies = len(np.unique(values)) > 1
+    if not varies:
         levels = sorted(set(series[keep].astype(str)))
         raise DataError(f"adjusted_difference: covariate '{covariate}' has a single value "
                         f"{levels} among the {int(keep.sum())} analysed rows of outcome "
@@ -69,8 +73,21 @@ def _covariate_columns(series: pd.Series, keep: np.ndarray, covariate: str,
                         "covariates parameter)")
     if not categorical:
         return {covariate: values}
-    return {f"{covariate}[T.{level}]": (values == level).astype(float)
-            for level in sorted(set(values.tolist()))[1:]}
+    return {f"{covariate}[T.{level}]": (labels == level)[codes].astype(float)
+            for level in sorted(set(labels.tolist()))[1:]}
+
+
+def _text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, codes): ``labels[codes]`` equals ``values.astype(str)``; missing values get
+    the code -1 (callers mask them). Converting a large object array to a numpy text array
+    costs more than the rest of the design matrix, and only the distinct values need text."""
+    codes, uniques = pd.factorize(values)
+    if values.dtype == object and not all(type(value) is str for value in uniques):
+        # a hash table takes 1, 1.0 and True for one value; their texts differ
+        present = ~pd.isna(values)
+        codes = np.full(len(values), -1, dtype=np.intp)
+        codes[present], uniques = pd.factorize(values[present].astype(str))
+    return np.array([str(value) for value in uniques], dtype=object), codes
 
 
 def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
@@ -91,10 +108,9 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     if len(set(columns)) != len(columns):
         raise DataError(f"adjusted_difference: a column is used twice in the model {columns}")
     series = {column: data[column] for column in columns}
-    group_text = series[group].to_numpy(dtype=object)
-    present = ~pd.isna(group_text)
-    group_text = np.where(present, group_text, "").astype(str)
-    unknown = sorted(set(group_text[present]) - {exposed, unexposed})
+    group_labels, group_codes = _text_codes(series[group].to_numpy(dtype=object))
+    present = group_codes >= 0
+    unknown = sorted(set(group_labels.tolist()) - {exposed, unexposed})
     if unknown:
         raise DataError(f"adjusted_difference: column '{group}' holds {unknown}; rule: only "
                         f"'{exposed}' and '{unexposed}' are compared")
@@ -109,10 +125,11 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     if not keep.any():
         raise DataError(f"adjusted_difference: no row of outcome '{outcome}' is complete in "
                         f"columns {columns}")
+    kept_codes = group_codes[keep]
     design = {"const": np.ones(int(keep.sum())),
-              GROUP_TERM: (group_text[keep] == exposed).astype(float)}
+              GROUP_TERM: (group_labels == exposed)[kept_codes].astype(float)}
     for label in (exposed, unexposed):
-        if not (group_text[keep] == label).any():
+        if not (group_labels == label)[kept_codes].any():
             raise DataError(f"adjusted_difference: outcome '{outcome}': no complete row in "
                             f"group '{label}' of column '{group}'")
     if baseline:
