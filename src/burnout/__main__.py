@@ -17,7 +17,30 @@ import sys
 _SLOW_UNUSED_MODULES = ("rfc3987_syntax",)
 
 
+def _early_kernel(notebook_name: str | None):
+    """The kernel of the notebook about to run, started before the runner's own (slow) imports
+    so that both proceed at once (:mod:`burnout.pipeline.kernel`); None when there is none."""
+    from burnout.core.paths import NOTEBOOKS_DIR
+    from burnout.pipeline.kernel import StageKernel
+
+    notebook = NOTEBOOKS_DIR / f"{notebook_name}.ipynb"
+    return StageKernel(notebook) if notebook_name and notebook.is_file() else None
+
+
 def _run(args: argparse.Namespace) -> int:
+    if len(args.stages) == 1:  # make runs one stage per command
+        from burnout.pipeline.stages import STAGES
+
+        spec = STAGES.get(args.stages[0])
+        kernel = _early_kernel(spec.notebook if spec else None)
+        try:
+            from burnout.pipeline.runner import run_stage
+
+            run_stage(args.study, args.stages[0], kernel=kernel)
+        finally:
+            if kernel is not None:
+                kernel.close()
+        return 0
     from burnout.pipeline.runner import run_stage, run_study
 
     if args.stages:
@@ -163,9 +186,14 @@ def _add_simulate(command) -> None:
 
 
 def _synthesis(args: argparse.Namespace) -> int:
-    from burnout.pipeline.synthesis import run_synthesis
+    kernel = _early_kernel("11_synthesis")  # SYNTHESIS_NOTEBOOK of burnout.pipeline.synthesis
+    try:
+        from burnout.pipeline.synthesis import run_synthesis
 
-    run_synthesis()
+        run_synthesis(kernel=kernel)
+    finally:
+        if kernel is not None:
+            kernel.close()
     return 0
 
 
