@@ -56,8 +56,9 @@ def test_the_kernel_has_imported_the_modules_without_binding_their_names(tmp_pat
         try:
             client.wait_for_ready(timeout=120)
             client.execute_interactive(
-                "import sys as _s; print(sorted({'quiet_module_for_test', 'loud_module_for_test'} & "
-                "set(_s.modules)), 'VALUE' in dir(), 'loud_module_for_test' in dir())",
+                "import sys as _s; print(sorted({'quiet_module_for_test', "
+                "'loud_module_for_test'} & set(_s.modules)), 'VALUE' in dir(), "
+                "'loud_module_for_test' in dir())",
                 timeout=60,
                 output_hook=lambda message: printed.append(message["content"].get("text", "")))
         finally:

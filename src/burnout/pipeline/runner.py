@@ -248,7 +248,10 @@ def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
 
 
 def run_study(study: str, log: Callable[[str], None] | None = None) -> list[Path]:
-    """Execute every stage ``study`` runs, in order (``make all STUDY=<study>`` does this)."""
+    """Execute every stage ``study`` runs, in order, in this process, each stage's kernel started
+    while the previous stage runs (:mod:`burnout.pipeline.batch`)."""
+    from burnout.pipeline.batch import run_pending
+
     described = load_study(study)
     stages = study_stages(described, load_parameters(study).get("stages"))
-    return [run_stage(study, stage.name, log=log) for stage in stages]
+    return run_pending([(study, stage.name) for stage in stages], log)
