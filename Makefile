@@ -64,6 +64,7 @@ SOURCES := $(wildcard src/burnout/*.py src/burnout/*/*.py src/burnout/*/*/*.py)
 $(BUILD)/%.mk: data/raw/%/study.yaml data/raw/% $$(wildcard params/$$*.yaml) $(SOURCES) \
 		$(wildcard notebooks/*.ipynb) | $(VENV_STAMP)
 	@$(RUN) makefile $*
+	@touch $@ # rewritten only when its rules change: newer than the sources, make re-derives it once
 
 # The generated rules are needed only by the goals that build or check outputs.
 # `make site` shows the committed outputs as they are: it never builds (or re-runs) the pipeline.
