@@ -4,13 +4,14 @@ Each stage runs in a fresh kernel, and most of a small stage's time is imports: 
 (ipykernel), then the libraries its notebook uses (pandas, scipy.stats, statsmodels, matplotlib
 ...), and, before any of that, the runner's (papermill, nbformat). Done one after the other they
 cost more than the stage's own work. So a stage's kernel (:class:`StageKernel`) is started before
-it is needed -- by the command line before its own imports, by :mod:`burnout.pipeline.batch`
-while the previous stage runs -- and at start-up it imports the libraries of
-:func:`burnout.pipeline.dependencies.library_imports`, binding no name. It never imports
-:mod:`burnout` itself, and these libraries read no project file: the stage's first cell imports
-:mod:`burnout`, which switches the audit log on (:mod:`burnout.core.audit`), as before, and
-papermill then executes the notebook on this kernel. The cells find the libraries imported, and
-the executed notebook is the same (counts, outputs).
+it is needed -- by :mod:`burnout.pipeline.batch`, before the runner's imports or while the
+previous stage runs -- and at start-up it imports the libraries of
+:func:`burnout.pipeline.dependencies.library_imports`, binding no name. Of :mod:`burnout` it
+imports only this module (an IPython extension of the kernel), so the audit hook
+(:mod:`burnout.core.audit`) records from the kernel's start into the stage's own log; the
+libraries read no project file, and no module of the stage's is imported before papermill
+executes the notebook on this kernel. The cells find the libraries imported, and the executed
+notebook is the same (counts, outputs).
 
 What an import prints or warns while the kernel warms up is written to a log in the scratch
 folder (:attr:`StageKernel.warm_log`); the runner fails the stage on it, as it fails a stage whose

@@ -164,8 +164,9 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None,
               kernel: StageKernel | None = None) -> Path:
     """Execute one stage's notebook for ``study``; return the executed notebook's path.
 
-    ``kernel``: the stage notebook's kernel, already started (the command line starts it first,
-    so that it boots while this process prepares; see :mod:`burnout.pipeline.kernel`).
+    ``kernel``: the stage notebook's kernel, already started (:mod:`burnout.pipeline.batch`
+    starts it before this module is imported, or while the previous stage runs, so that it boots
+    meanwhile; see :mod:`burnout.pipeline.kernel`).
 
     Raises
     ------
