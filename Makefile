@@ -34,7 +34,7 @@ endif
 endif
 STUDY_TARGETS = $(foreach s,$(STUDIES),$(STAGE_TARGETS_$(s)))
 
-.PHONY: help all build test test-fast lint unit doctest nbval rebuild-check check-deps lab \
+.PHONY: help all pending build test test-fast lint unit doctest nbval rebuild-check check-deps lab \
 	clean replica accept validate validate-r validate-latex bench lock venv site simulate
 
 help: ## list the targets
@@ -64,6 +64,7 @@ SOURCES := $(wildcard src/burnout/*.py src/burnout/*/*.py src/burnout/*/*/*.py)
 $(BUILD)/%.mk: data/raw/%/study.yaml data/raw/% $$(wildcard params/$$*.yaml) $(SOURCES) \
 		$(wildcard notebooks/*.ipynb) | $(VENV_STAMP)
 	@$(RUN) makefile $*
+	@touch $@ # rewritten only when its rules change: newer than the sources, make re-derives it once
 
 # The generated rules are needed only by the goals that build or check outputs.
 # `make site` shows the committed outputs as they are: it never builds (or re-runs) the pipeline.
@@ -75,7 +76,16 @@ endif
 
 all: $(VENV_STAMP) ## run every stage of every study (STUDY=name: one); only what changed re-runs
 	@mkdir -p $(BUILD)
-	@flock $(BUILD)/build.lock $(MAKE) --no-print-directory build STUDIES="$(STUDIES)"
+	@flock $(BUILD)/build.lock bash -c '$(MAKE) --no-print-directory pending STUDIES="$(STUDIES)" && \
+	  $(MAKE) --no-print-directory build STUDIES="$(STUDIES)"'
+
+# The stage recipes a build would run (make's dry run: its dependency tracking, its order) run in
+# one process, which starts each stage's kernel while the previous stage runs
+# (src/burnout/pipeline/batch.py); `build` then finds them up to date. Through a variable, $(MAKE)
+# is not run by `make -n all`, which prints the stage recipes as before.
+DRY_RUN_MAKE = $(MAKE) --no-print-directory --dry-run
+pending: $(VENV_STAMP)
+	@$(DRY_RUN_MAKE) build STUDIES="$(STUDIES)" | $(RUN) run-pending
 
 # The evidence synthesis (notebooks/11_synthesis.ipynb) pools every study's effects, so it runs
 # only when every study is built (not with STUDY=): after the studies' stages, and again when a

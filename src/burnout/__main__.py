@@ -18,13 +18,23 @@ _SLOW_UNUSED_MODULES = ("rfc3987_syntax",)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from burnout.pipeline.runner import run_stage, run_study
+    # batch: each stage's kernel is started before this process imports the runner (papermill,
+    # pandas), and the next stage's while one runs; burnout.pipeline.runner does the rest.
+    from burnout.pipeline.batch import run_pending
 
     if args.stages:
-        for stage in args.stages:
-            run_stage(args.study, stage)
+        run_pending([(args.study, stage) for stage in args.stages])
     else:
+        from burnout.pipeline.runner import run_study
+
         run_study(args.study)
+    return 0
+
+
+def _run_pending(args: argparse.Namespace) -> int:
+    from burnout.pipeline.batch import pending_jobs, run_pending
+
+    run_pending(pending_jobs(sys.stdin))
     return 0
 
 
@@ -163,9 +173,9 @@ def _add_simulate(command) -> None:
 
 
 def _synthesis(args: argparse.Namespace) -> int:
-    from burnout.pipeline.synthesis import run_synthesis
+    from burnout.pipeline.batch import run_pending
 
-    run_synthesis()
+    run_pending([("synthesis", None)])  # its kernel starts before the runner's imports
     return 0
 
 
@@ -221,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", _run, "execute a study's stage notebooks (all, or those named)")
     run.add_argument("study")
     run.add_argument("stages", nargs="*", help="stage names (default: every stage it runs)")
+    command("run-pending", _run_pending,
+            "run, in one process, the stages of the recipes of a make dry run read from stdin "
+            "(make all does this)")
     command("makefile", _makefile, "write .build/<study>.mk for the Makefile").add_argument(
         "studies", nargs="+")
     validate = command("validate", _validate,

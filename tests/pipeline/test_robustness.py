@@ -155,3 +155,28 @@ def test_an_unknown_study_is_one_clear_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"error: no study 'nosuch': {root / 'data' / 'raw' / 'nosuch' / 'study.yaml'} not found "
         "(studies: tiny)"]
+
+
+def test_make_all_runs_only_the_stages_that_changed_and_stops_at_a_failure(tmp_path, reference):
+    root = _project(tmp_path)
+    shutil.copytree(reference / ".build", root / ".build", dirs_exist_ok=True)
+    for folder in GENERATED:  # the reference's outputs
+        if (reference / folder).is_dir():
+            shutil.copytree(reference / folder, root / folder, dirs_exist_ok=True)
+    shutil.copy2(reference / "data" / "raw" / "tiny" / "SHA256SUMS",
+                 root / "data" / "raw" / "tiny" / "SHA256SUMS")
+    now = time.time()  # every output up to date (whoever touched the shared venv's stamp since)
+    for path in [*_generated(root).values(), *(root / ".build").rglob("*"),
+                 root / "data" / "raw" / "tiny" / "SHA256SUMS"]:
+        os.utime(path, (now, now))
+    os.utime(root / "notebooks" / "02_score.ipynb", (now + 2, now + 2))
+    _, err = _make(root, "all", "STUDY=tiny").communicate(timeout=600)
+    assert "running notebooks/02_score.ipynb" in err and "running notebooks/03_describe" in err
+    assert "running notebooks/01_clean.ipynb" not in err
+    _assert_same_tree(root, reference)
+    _plant(root, "02_score.ipynb", "raise ValueError('planted failure')")
+    process = _make(root, "all", "STUDY=tiny")
+    _, err = process.communicate(timeout=600)
+    assert process.returncode != 0
+    assert "ValueError: planted failure" in err and "03_describe" not in err
+    assert (root / "reports" / "tiny" / "failed" / "02_score.ipynb").is_file()

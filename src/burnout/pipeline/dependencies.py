@@ -11,12 +11,13 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import sys
 from functools import cache
 from pathlib import Path
 
 from burnout.core.paths import ROOT
 
-__all__ = ["notebook_imports", "module_closure", "stage_sources"]
+__all__ = ["notebook_imports", "module_closure", "stage_sources", "library_imports"]
 
 _PACKAGE_DIR = ROOT / "src" / "burnout"
 
@@ -111,3 +112,40 @@ def stage_sources(notebook: Path) -> list[str]:
         for pattern in _data_files(path):
             files.add((path.parent / pattern).relative_to(ROOT).as_posix())
     return sorted(files)
+
+
+def _library_names(source: str) -> list[str]:
+    """Modules outside :mod:`burnout` and the standard library that ``source`` imports, anywhere
+    (``from a import b`` names ``a.b``: b may be a module), in order."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return [name for name in names if name.split(".")[0] != "burnout"
+            and name.split(".")[0] not in sys.stdlib_module_names]
+
+
+def library_imports(notebook: Path) -> list[str]:
+    """The libraries a stage imports: its notebook's imports of modules outside :mod:`burnout`
+    and the standard library, then those of the :mod:`burnout` modules it uses (at their top or
+    in a function), in order, each once. ``from a import b`` gives ``a.b``, which may name a
+    module or an attribute.
+
+    The runner has a stage's kernel import them while it starts (:mod:`burnout.pipeline.kernel`).
+
+    Examples
+    --------
+    >>> names = library_imports(ROOT / "notebooks" / "05_adjusted.ipynb")
+    >>> names[:2], "statsmodels.regression.linear_model.OLS" in names
+    (['matplotlib.pyplot', 'pandas'], True)
+    """
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    names = []
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            names += _library_names("".join(cell["source"]))
+    for name in sorted(module_closure(notebook_imports(notebook))):
+        names += _library_names(_module_file(name).read_text(encoding="utf-8"))
+    return list(dict.fromkeys(names))

@@ -15,17 +15,14 @@ traceback.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 
-from burnout.core.audit import AUDIT_VARIABLE
 from burnout.core.catalog import study_files
 from burnout.core.errors import DataError, StageError
 from burnout.core.io import write_text
@@ -34,14 +31,13 @@ from burnout.data.checksums import record_checksums_if_new
 from burnout.data.study import load_study
 from burnout.designs import design_of
 from burnout.pipeline.audit import read_audit_log, undeclared_accesses
+from burnout.pipeline.kernel import KERNEL_NAME, StageKernel
 from burnout.pipeline.parameters import load_parameters, stage_parameters
 from burnout.pipeline.stages import STAGES, study_stages
 
 __all__ = ["run_stage", "run_study", "run_notebook", "strip_volatile_metadata", "KERNEL_NAME",
            "StageError"]
 
-# The Jupyter kernel that `make` registers inside .venv, so notebooks never run elsewhere.
-KERNEL_NAME = "burnout"
 # papermill's notebook-level metadata that changes from run to run.
 _VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration", "exception",
                             "environment_variables")
@@ -148,27 +144,14 @@ def _failure_message(study: str, stage: str, notebook_name: str, executed: Path 
             f"{name}: {value}\n(the executed notebook is kept in {kept})")
 
 
-def _execute(source: Path, executed: Path, parameters: dict, scratch: Path, audit_log: Path):
-    """Run papermill on our own kernel with the audit log switched on for the kernel only."""
+def _execute(source: Path, executed: Path, parameters: dict, kernel: StageKernel) -> None:
+    """Run papermill on the stage's kernel, started with the audit log switched on."""
     import papermill
-    from jupyter_client.manager import KernelManager
 
-    # A local IPC transport (sockets in the scratch folder): nothing listens on the network.
-    manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(scratch / "kernel"))
-    previous = os.environ.get(AUDIT_VARIABLE)
-    os.environ[AUDIT_VARIABLE] = str(audit_log)  # inherited by the kernel process only
-    try:
-        papermill.execute_notebook(str(source), str(executed), parameters=parameters,
-                                   kernel_name=KERNEL_NAME, cwd=str(ROOT), progress_bar=False,
-                                   log_output=False, request_save_on_cell_execute=False,
-                                   km=manager)
-    finally:
-        if previous is None:
-            os.environ.pop(AUDIT_VARIABLE, None)
-        else:
-            os.environ[AUDIT_VARIABLE] = previous
-        if manager.has_kernel:
-            manager.shutdown_kernel(now=True)
+    papermill.execute_notebook(str(source), str(executed), parameters=parameters,
+                               kernel_name=KERNEL_NAME, cwd=str(ROOT), progress_bar=False,
+                               log_output=False, request_save_on_cell_execute=False,
+                               km=kernel.manager)
 
 
 def _keep_failed(executed: Path, study: str, notebook_name: str) -> None:
@@ -177,8 +160,13 @@ def _keep_failed(executed: Path, study: str, notebook_name: str) -> None:
                    study_files(study).failed_notebook(notebook_name))
 
 
-def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) -> Path:
+def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None,
+              kernel: StageKernel | None = None) -> Path:
     """Execute one stage's notebook for ``study``; return the executed notebook's path.
+
+    ``kernel``: the stage notebook's kernel, already started (:mod:`burnout.pipeline.batch`
+    starts it before this module is imported, or while the previous stage runs, so that it boots
+    meanwhile; see :mod:`burnout.pipeline.kernel`).
 
     Raises
     ------
@@ -211,41 +199,43 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None) 
         f"notebooks/{spec.notebook}.ipynb")
     return run_notebook(study, stage, spec.notebook, parameters,
                         lambda reads, writes: undeclared_accesses(spec, study, reads, writes),
-                        files.notebook(spec.notebook), log)
+                        files.notebook(spec.notebook), log, kernel)
 
 
 def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
                  undeclared: Callable[[set[str], set[str]], list[str]], target: Path,
-                 log: Callable[[str], None]) -> Path:
+                 log: Callable[[str], None], kernel: StageKernel | None = None) -> Path:
     """Execute ``notebooks/<notebook_name>.ipynb`` into ``target``: audited, stripped, atomic.
 
     ``undeclared(reads, writes)`` names the files the run opened without declaring them. On any
     failure the executed notebook is kept in ``reports/<study>/failed/`` and a
-    :class:`StageError` says what went wrong.
+    :class:`StageError` says what went wrong. ``kernel``: the notebook's kernel, started early
+    (:class:`~burnout.pipeline.kernel.StageKernel`; closed here); by default one is started.
     """
     import papermill
 
     source = NOTEBOOKS_DIR / f"{notebook_name}.ipynb"
     failed = study_files(study).failed_notebook(notebook_name)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="burnout-run-") as scratch_name:
-        scratch = Path(scratch_name)
-        executed = scratch / f"{notebook_name}.ipynb"
-        audit_log = scratch / "audit.log"
+    with kernel or StageKernel(source) as kernel:
+        executed = kernel.scratch / f"{notebook_name}.ipynb"
         try:
-            _execute(source, executed, parameters, scratch, audit_log)
+            _execute(source, executed, parameters, kernel)
         except papermill.PapermillExecutionError as error:
             _keep_failed(executed, study, notebook_name)
             raise StageError(_failure_message(study, stage, notebook_name, executed,
                                               error, source)) from None
         notebook = nbformat.read(executed, as_version=4)
         problems = _stderr_of(notebook)
+        warm_up = kernel.warm_up_output()
+        if warm_up:
+            problems.insert(0, f"importing the notebook's modules: {warm_up}")
         if problems:
             _keep_failed(executed, study, notebook_name)
             raise StageError(f"[{study}] stage {stage}: notebooks/{notebook_name}.ipynb wrote "
                              "to stderr; handle the warning in src/burnout so executed notebooks "
                              "stay clean:\n" + "\n".join(problems))
-        accesses = undeclared(*read_audit_log(audit_log))
+        accesses = undeclared(*read_audit_log(kernel.audit_log))
         if accesses:
             _keep_failed(executed, study, notebook_name)
             raise StageError(f"[{study}] dependency audit failed:\n  " + "\n  ".join(accesses))
@@ -259,7 +249,10 @@ def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
 
 
 def run_study(study: str, log: Callable[[str], None] | None = None) -> list[Path]:
-    """Execute every stage ``study`` runs, in order (``make all STUDY=<study>`` does this)."""
+    """Execute every stage ``study`` runs, in order, in this process, each stage's kernel started
+    while the previous stage runs (:mod:`burnout.pipeline.batch`)."""
+    from burnout.pipeline.batch import run_pending
+
     described = load_study(study)
     stages = study_stages(described, load_parameters(study).get("stages"))
-    return [run_stage(study, stage.name, log=log) for stage in stages]
+    return run_pending([(study, stage.name) for stage in stages], log)

@@ -53,8 +53,10 @@ def _undeclared(studies: list[str]) -> Callable[[set[str], set[str]], list[str]]
                             synthesis_reads(studies), synthesis_writes())
 
 
-def run_synthesis(log: Callable[[str], None] | None = None) -> Path:
+def run_synthesis(log: Callable[[str], None] | None = None, kernel=None) -> Path:
     """Execute the synthesis notebook over every study; return the executed notebook's path.
+
+    ``kernel``: its :class:`~burnout.pipeline.kernel.StageKernel`, already started (optional).
 
     Raises
     ------
@@ -75,4 +77,4 @@ def run_synthesis(log: Callable[[str], None] | None = None) -> Path:
         f"notebooks/{SYNTHESIS_NOTEBOOK}.ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
     return run_notebook(SYNTHESIS, SYNTHESIS, SYNTHESIS_NOTEBOOK, {"studies": studies},
-                        _undeclared(studies), target, log)
+                        _undeclared(studies), target, log, kernel)

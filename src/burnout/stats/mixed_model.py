@@ -21,11 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 # special.ndtr / ndtri are what stats.norm's cdf / ppf compute, without its overhead.
 from scipy import special
-from statsmodels.regression.mixed_linear_model import MixedLMParams, VCSpec
 
 from burnout.core.errors import DataError, require_columns
 from burnout.core.results import tidy_result
@@ -215,6 +213,9 @@ def _statsmodels_fit(long_data: pd.DataFrame, prepared: dict, design: np.ndarray
                      columns: dict, term: int, ratio: float) -> dict:
     """Site and nested subject intercepts: one Powell REML fit of ``statsmodels.MixedLM`` from
     the subject variance ratio ``ratio`` of the one-ratio fit and a site ratio a tenth of it."""
+    # Imported here: statsmodels costs a second to import, and few studies have sites.
+    from statsmodels.regression.mixed_linear_model import MixedLM, MixedLMParams, VCSpec
+
     subject, site = columns["subject"], columns["site"]
     frame = long_data.iloc[prepared["rows"]]
     sites = frame[site].astype(str).to_numpy()
@@ -227,7 +228,7 @@ def _statsmodels_fit(long_data: pd.DataFrame, prepared: dict, design: np.ndarray
     indicators = VCSpec(["subject"], [[[str(code) for code in codes_] for codes_ in members]],
                         [[(codes[sites == label][:, None] == codes_[None, :]).astype(float)
                           for label, codes_ in zip(labels, members, strict=True)]])
-    model = sm.MixedLM(prepared["response"], design, groups=sites,
+    model = MixedLM(prepared["response"], design, groups=sites,
                        exog_re=np.ones((len(frame), 1)), exog_vc=indicators)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -25,8 +25,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.stats.outliers_influence import OLSInfluence
 
 from burnout.core.errors import DataError, numeric_column
 from burnout.core.results import tidy_result
@@ -34,6 +32,8 @@ from burnout.core.results import tidy_result
 __all__ = ["adjusted_difference", "adjusted_differences", "adjusted_difference_table",
            "regression_diagnostics", "regression_diagnostics_table", "adjustment_sets"]
 
+# statsmodels is imported where it is used: importing it costs about a second, which a
+# notebook that imports this module without fitting this model need not pay.
 _COVARIANCES = {None: "nonrobust", "nonrobust": "nonrobust", "HC3": "HC3"}
 # Name of the group indicator column in the design matrix.
 GROUP_TERM = "intervention"
@@ -160,7 +160,9 @@ def _fits(response: np.ndarray, design: np.ndarray, robust: Sequence[str | None]
         raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {unknown[0]!r}")
     # Plain arrays: statsmodels' pandas wrapping of every result cost more than the fit itself
     # on a study-sized table. Column-major, as pandas would hand the design over.
-    model = sm.OLS(response, design)
+    from statsmodels.regression.linear_model import OLS  # see the note at _COVARIANCES
+
+    model = OLS(response, design)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # What fit(cov_type=...) does: the classical fit, then its robust covariance.
@@ -349,6 +351,8 @@ def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group
     response, _, design, rows, _ = _design(data, outcome, group, baseline, covariates, exposed,
                                            unexposed)
     results, _ = _fit(response, design, None)
+    from statsmodels.stats.outliers_influence import OLSInfluence
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         influence = OLSInfluence(results)

@@ -42,9 +42,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import special, stats
-from statsmodels.stats.contingency_tables import Table2x2
 
 from burnout.core.errors import DataError, require_columns
 from burnout.core.results import result_frame, tidy_result
@@ -90,6 +88,9 @@ def _katz_interval(exposed_events: float, exposed_total: float, unexposed_events
         return estimate, math.nan, math.nan, math.nan
     if exposed_events == 0:
         return 0.0, math.nan, math.nan, math.nan
+    # Imported here, as statsmodels everywhere in burnout.stats: it costs a second to import.
+    from statsmodels.stats.contingency_tables import Table2x2
+
     table = Table2x2(np.array([[exposed_events, exposed_total - exposed_events],
                                [unexposed_events, unexposed_total - unexposed_events]],
                               dtype=float), shift_zeros=False)
@@ -267,9 +268,12 @@ def _nan_adjusted_row(row: dict, note: str) -> dict:
 
 def _poisson_hc0(response: np.ndarray, design: np.ndarray, names: list[str]):
     """Modified Poisson fit (log link, HC0 sandwich covariance) and a note on its fit."""
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        results = sm.GLM(response, design, family=sm.families.Poisson()).fit(
+        results = GLM(response, design, family=Poisson()).fit(
             cov_type="HC0", maxiter=200, tol=1e-12)
     notes = sorted({str(warning.message).splitlines()[0] for warning in caught})
     if not results.converged:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from burnout.core.errors import DataError
 from burnout.core.results import result_frame
@@ -61,6 +60,10 @@ def dose_response(analysis: pd.DataFrame, scores: Sequence[str], dose: str,
        estimate  n
     0    -1.348  6
     """
+    # Imported here: statsmodels costs a second to import, and this runs in one stage only.
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
     if dose not in analysis.columns:
         raise DataError(f"analysis table: no dose column '{dose}'")
     rows = []
@@ -78,8 +81,8 @@ def dose_response(analysis: pd.DataFrame, scores: Sequence[str], dose: str,
                                  f"{used[dose].nunique()} distinct doses; a slope needs at "
                                  "least 4 participants and 2 doses"})
             continue
-        design = sm.add_constant(used[[dose, f"{score}_pre"]].astype(float), has_constant="add")
-        fit = sm.OLS(used[f"{score}_change"].astype(float), design).fit()
+        design = add_constant(used[[dose, f"{score}_pre"]].astype(float), has_constant="add")
+        fit = OLS(used[f"{score}_change"].astype(float), design).fit()
         low, high = fit.conf_int(alpha=1 - confidence).loc[dose]
         rows.append({"outcome": f"{score}_change", "method": "dose_ols",
                      "measure": f"change per unit of {dose} (adjusted for baseline)",

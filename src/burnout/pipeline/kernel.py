@@ -1,0 +1,148 @@
+"""A stage's kernel, started early and importing the stage's libraries before it is needed.
+
+Each stage runs in a fresh kernel, and most of a small stage's time is imports: the kernel's own
+(ipykernel), then the libraries its notebook uses (pandas, scipy.stats, statsmodels, matplotlib
+...), and, before any of that, the runner's (papermill, nbformat). Done one after the other they
+cost more than the stage's own work. So a stage's kernel (:class:`StageKernel`) is started before
+it is needed -- by :mod:`burnout.pipeline.batch`, before the runner's imports or while the
+previous stage runs -- and at start-up it imports the libraries of
+:func:`burnout.pipeline.dependencies.library_imports`, binding no name. Of :mod:`burnout` it
+imports only this module (an IPython extension of the kernel), so the audit hook
+(:mod:`burnout.core.audit`) records from the kernel's start into the stage's own log; the
+libraries read no project file, and no module of the stage's is imported before papermill
+executes the notebook on this kernel. The cells find the libraries imported, and the executed
+notebook is the same (counts, outputs).
+
+What an import prints or warns while the kernel warms up is written to a log in the scratch
+folder (:attr:`StageKernel.warm_log`); the runner fails the stage on it, as it fails a stage whose
+notebook writes to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+from burnout.core.audit import AUDIT_VARIABLE
+from burnout.core.paths import ROOT
+from burnout.pipeline.dependencies import library_imports
+
+__all__ = ["KERNEL_NAME", "StageKernel", "load_ipython_extension"]
+
+# The Jupyter kernel that `make` registers inside .venv, so notebooks never run elsewhere.
+KERNEL_NAME = "burnout"
+# For the kernel only: the modules to import at start-up, and where to write what they printed.
+WARM_VARIABLE = "BURNOUT_WARM_IMPORTS"
+WARM_LOG_VARIABLE = "BURNOUT_WARM_LOG"
+# nbclient's default when it starts a kernel itself: IPython's history in memory, not in $HOME.
+_KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
+                     f"--IPKernelApp.extensions=['{__name__}']")
+
+
+class StageKernel:
+    """The kernel of one notebook run, started at once (close it, or use ``with``).
+
+    Its scratch folder holds the kernel's IPC sockets, the audit log (:attr:`audit_log`) and the
+    warm-up log (:attr:`warm_log`). ``manager`` is the started
+    :class:`jupyter_client.manager.KernelManager`, for papermill.
+
+    Examples
+    --------
+    The kernel lives in ``.venv`` (``make venv``), so the example only shows the names:
+
+    >>> StageKernel.__name__, KERNEL_NAME
+    ('StageKernel', 'burnout')
+    """
+
+    def __init__(self, notebook: Path) -> None:
+        from jupyter_client.manager import KernelManager
+
+        self._folder = tempfile.TemporaryDirectory(prefix="burnout-run-")
+        self.scratch = Path(self._folder.name)
+        self.audit_log = self.scratch / "audit.log"
+        self.warm_log = self.scratch / "warm-up.log"
+        # A local IPC transport (sockets in the scratch folder): nothing listens on the network.
+        self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                     ip=str(self.scratch / "kernel"))
+        environment = {**os.environ, AUDIT_VARIABLE: str(self.audit_log),
+                       WARM_VARIABLE: " ".join(library_imports(notebook)),
+                       WARM_LOG_VARIABLE: str(self.warm_log)}
+        try:
+            self.manager.start_kernel(extra_arguments=list(_KERNEL_ARGUMENTS), cwd=str(ROOT),
+                                      env=environment)
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def warm_up_output(self) -> str:
+        """What the imports at start-up printed or warned ('' when nothing)."""
+        return (self.warm_log.read_text(encoding="utf-8").strip()
+                if self.warm_log.is_file() else "")
+
+    def close(self) -> None:
+        """Stop the kernel and remove the scratch folder."""
+        try:
+            if self.manager.has_kernel:
+                self.manager.shutdown_kernel(now=True)
+        finally:
+            self._folder.cleanup()
+
+    def __enter__(self) -> StageKernel:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _import(name: str) -> None:
+    """Import module ``name``, or, when its last part is not a module (``from a import b``), the
+    module it is in; an import that fails is left to the notebook's cell to raise."""
+    import importlib
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # the parent is not a package, or does not exist
+        found = False
+    with contextlib.suppress(Exception):
+        importlib.import_module(name if found else name.rpartition(".")[0] or name)
+
+
+def load_ipython_extension(shell) -> None:
+    """Run by the kernel at start-up: import the modules of ``BURNOUT_WARM_IMPORTS``.
+
+    No name is bound in the notebook's namespace; a module that fails to import is skipped (the
+    notebook's cell then raises the error where it belongs); what the imports print or warn goes
+    to ``BURNOUT_WARM_LOG``.
+
+    Examples
+    --------
+    >>> import os, sys
+    >>> os.environ[WARM_VARIABLE] = "colorsys.rgb_to_hls not_a_module_here"
+    >>> load_ipython_extension(None)
+    >>> "colorsys" in sys.modules
+    True
+    >>> del os.environ[WARM_VARIABLE]
+    """
+
+    captured = io.StringIO()
+    shown = warnings.showwarning
+
+    def record(message, category, filename, lineno, file=None, line=None) -> None:
+        captured.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    # warnings.catch_warnings would also undo the filters a library sets when imported.
+    warnings.showwarning = record
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            for name in os.environ.get(WARM_VARIABLE, "").split():
+                _import(name)
+    finally:
+        warnings.showwarning = shown
+    log = os.environ.get(WARM_LOG_VARIABLE)
+    if captured.getvalue() and log:
+        Path(log).write_text(captured.getvalue(), encoding="utf-8")
