@@ -159,21 +159,30 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
     first = ~ranked.duplicated("participant", keep="first")
     problems = _ties(ranked, first, file)
     kept = ranked.loc[first]
-    chosen = dict(zip(kept["participant"], kept["record"], strict=True))
+    dropped = ranked.loc[~first]
+    # Only the participants with a dropped response need the kept one's record (a dict of
+    # every participant costs seconds at a million rows).
+    repeated = kept.loc[kept["participant"].isin(dropped["participant"])]
+    chosen = dict(zip(repeated["participant"].tolist(), repeated["record"].tolist(), strict=True))
     order = "most recent" if latest else "earliest"
-    for row in ranked.loc[~first, ["participant", "record", "line"]].itertuples(index=False):
-        log.add(row.record, file, "deduplicate",
-                f"repeated {wave} response of {row.participant}; kept "
-                f"{chosen[row.participant]}, the {order} finished one",
-                participant=row.participant, line=int(row.line))
-    unfinished = kept.loc[kept["rank_unfinished"]]
-    for row in unfinished[["participant", "record", "line"]].itertuples(index=False):
-        log.add(row.record, file, "unfinished",
-                f"only an unfinished {wave} response of {row.participant}",
-                participant=row.participant, line=int(row.line))
+    for participant, record, line in _rows(dropped):
+        log.add(record, file, "deduplicate",
+                f"repeated {wave} response of {participant}; kept "
+                f"{chosen[participant]}, the {order} finished one",
+                participant=participant, line=int(line))
+    for participant, record, line in _rows(kept.loc[kept["rank_unfinished"]]):
+        log.add(record, file, "unfinished",
+                f"only an unfinished {wave} response of {participant}",
+                participant=participant, line=int(line))
     kept = kept.loc[~kept["rank_unfinished"]].sort_values("line", kind="stable")
     return (kept.drop(columns=["rank_unfinished", "rank_untimed", "rank_time"])
             .reset_index(drop=True), problems)
+
+
+def _rows(frame: pd.DataFrame):
+    """(participant, record, line) of each row of ``frame``, as Python values."""
+    return zip(frame["participant"].tolist(), frame["record"].tolist(), frame["line"].tolist(),
+               strict=True)
 
 
 def _ties(ranked: pd.DataFrame, first: pd.Series, file: str) -> list[Problem]:
@@ -181,20 +190,26 @@ def _ties(ranked: pd.DataFrame, first: pd.Series, file: str) -> list[Problem]:
     answers = [column for column in ranked.columns
                if column not in ("participant", "record", "line", "submitted", "finished",
                                  "rank_unfinished", "rank_untimed", "rank_time")]
-    keys = ranked.loc[first].set_index("participant")[["rank_time", "rank_unfinished", "line"]]
-    others = ranked.loc[~first & ~ranked["rank_unfinished"]]
+    keys = ranked.loc[first, ["participant", "rank_time", "rank_unfinished", "line"]]
+    others = ranked.loc[~first & ~ranked["rank_unfinished"], ["participant", "rank_time", "line"]]
+    # Each other finished response beside its participant's kept one; only the same (known)
+    # submission time as a finished kept one can be a tie.
+    pairs = others.merge(keys, on="participant", how="left", suffixes=("", "_best"), sort=False)
+    pairs = pairs.loc[~pairs["rank_unfinished"].astype(bool)
+                      & (pairs["rank_time"] == pairs["rank_time_best"])
+                      & (pairs["rank_time"] != np.iinfo("int64").min)]
+    if pairs.empty:
+        return []
+    lines, positions = np.unique(ranked["line"].to_numpy(), return_index=True)  # first rows
+    mine = positions[np.searchsorted(lines, pairs["line"].to_numpy())]
+    theirs = positions[np.searchsorted(lines, pairs["line_best"].to_numpy())]
+    table = ranked[answers]
     problems = []
-    for row in others.itertuples(index=False):
-        best = keys.loc[row.participant]
-        if (best["rank_unfinished"] or row.rank_time != best["rank_time"]
-                or row.rank_time == np.iinfo("int64").min):
-            continue
-        mine = ranked.loc[ranked["line"] == row.line, answers].iloc[0]
-        theirs = ranked.loc[ranked["line"] == best["line"], answers].iloc[0]
-        if not mine.equals(theirs):
+    for row, one, other in zip(pairs.itertuples(index=False), mine, theirs, strict=True):
+        if not table.iloc[one].equals(table.iloc[other]):
             problems.append(Problem(
                 file, int(row.line), "participant", row.participant,
-                f"two finished responses of {row.participant} (lines {int(best['line'])} and "
+                f"two finished responses of {row.participant} (lines {int(row.line_best)} and "
                 f"{int(row.line)}) have the same submission time and different answers, so no "
                 "rule can choose one; delete one of them from a copy of the export"))
     return problems
