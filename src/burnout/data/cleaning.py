@@ -196,9 +196,11 @@ def _covariates(study: Study, export: Export, first_wave: Export | None,
 def _first_wave_covariates(study: Study, roster: pd.DataFrame, export: Export,
                            first_wave: Export, kept: pd.DataFrame) -> pd.DataFrame:
     """``roster`` with the covariates not on the roster taken from the kept first wave."""
-    found = _covariates(study, export, first_wave, kept, roster["student_id"])
     names = [name for name, column in study.roster.covariates.items()
              if column not in export.table.columns]
+    if not names:  # every covariate is on the roster: nothing to look up
+        return roster.assign()
+    found = _covariates(study, export, first_wave, kept, roster["student_id"])
     return roster.assign(**{name: found[name].to_numpy() for name in names})
 
 
@@ -298,33 +300,33 @@ def _participants(study: Study, roster: pd.DataFrame, responses: dict[str, pd.Da
     for student in sorted(withdrawn):
         log.add(student, study.roster.file, "withdrawal",
                 "withdrew from the study: all survey answers discarded", participant=student)
-    done = {wave.time: set(responses[wave.time]["participant"].tolist()) for wave in study.waves}
+    done = {wave.time: ids.isin(responses[wave.time]["participant"]).to_numpy()
+            for wave in study.waves}
     too_few = _too_few_sessions(table, min_sessions) if per_protocol else set()
     first, last = study.waves[0], study.waves[-1]
     everyone = population == "everyone"
     note = " (analysed by intention to treat)" if everyone else ""
-    protocol = set()
-    for student in ids.tolist():
-        if student in withdrawn:
-            continue
-        if student not in done["pre"]:
-            log.add(student, first.file, "pre_survey",
-                    f"no completed {first.name} survey{note}", participant=student)
-        elif student not in done["post"]:
-            log.add(student, last.file, "post_survey",
-                    f"no completed {last.name} survey{note}", participant=student)
-        elif student in too_few:
-            log.add(student, study.roster.file, "per_protocol",
-                    f"attended fewer than {min_sessions} sessions (not in the per-protocol set)",
-                    participant=student)
-        else:
-            protocol.add(student)
+    # Each participant who did not withdraw meets the first rule they fail (masks, not a loop
+    # over a million participants; the log orders its records itself).
+    staying = ~ids.isin(withdrawn).to_numpy()
+    has_pre, has_post = done["pre"], done["post"]
+    few = ids.isin(too_few).to_numpy()
+    for student in ids[staying & ~has_pre].tolist():
+        log.add(student, first.file, "pre_survey",
+                f"no completed {first.name} survey{note}", participant=student)
+    for student in ids[staying & has_pre & ~has_post].tolist():
+        log.add(student, last.file, "post_survey",
+                f"no completed {last.name} survey{note}", participant=student)
+    for student in ids[staying & has_pre & has_post & few].tolist():
+        log.add(student, study.roster.file, "per_protocol",
+                f"attended fewer than {min_sessions} sessions (not in the per-protocol set)",
+                participant=student)
     for wave in study.waves:
-        table[f"has_{wave.time}"] = ids.isin(done[wave.time]).astype(int)
-    complete = ids.isin(done["pre"] & done["post"])
+        table[f"has_{wave.time}"] = done[wave.time].astype(int)
+    complete = has_pre & has_post
     table["analysed"] = (~table["_withdrawn"] & (True if everyone else complete)).astype(int)
     if per_protocol:
-        table["per_protocol"] = ids.isin(protocol).astype(int)
+        table["per_protocol"] = (staying & has_pre & has_post & ~few).astype(int)
     table = table.drop(columns=["_withdrawn"])
     return table.sort_values("student_id", kind="stable").reset_index(drop=True)
 

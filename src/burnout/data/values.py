@@ -233,11 +233,12 @@ def covariate_values(cells: pd.Series) -> pd.Series:
     if len(present) and numbers.notna().all():
         values = map_distinct(text, lambda value: parse_number(value) if value else np.nan
                               ).astype(float)
-        whole = values.dropna().map(float.is_integer).all()
+        known = values.dropna().to_numpy()  # finite: parse_number gives no inf
+        whole = bool((np.floor(known) == known).all())  # float.is_integer, for every value
         return values.round().astype("Int64") if whole else values
-    lowered = set(present.str.casefold())
+    lowered = {value.casefold() for value in present.unique()}
     if lowered and lowered <= _YES | _NO:
-        flags = map_distinct(text.str.casefold(), lambda value: 1 if value in _YES else
-                             (0 if value in _NO else pd.NA))
+        flags = map_distinct(text, lambda value: 1 if value.casefold() in _YES else
+                             (0 if value.casefold() in _NO else pd.NA))
         return flags.astype("Int64")
     return map_distinct(text, lambda value: slug(value) if value else None).astype(object)
