@@ -285,3 +285,39 @@ def test_resolve_repeats_agrees_with_the_row_loop(rows, rule, with_text):
     assert problems == old_problems
     pd.testing.assert_frame_equal(new_log.table(), old_log.table())
     assert new_log._rows == old_log._rows
+
+
+def _old_flow_from_exclusions(enrolled, exclusions, steps, groups):
+    """flow_from_exclusions before it used masks (the reference): sets of ids per step."""
+    rows = []
+    for group in groups:
+        everyone = set(enrolled.loc[enrolled["group"] == group, "student_id"])
+        members = set(everyone)
+        for step, stages in steps:
+            if stages is None:
+                withdrawn = exclusions.loc[exclusions["stage"] == "withdrawal", "record"]
+                members = everyone - set(withdrawn)
+            elif stages:
+                logged = exclusions.loc[exclusions["stage"].isin(stages)
+                                        & exclusions["record"].isin(members), "record"]
+                members -= set(logged)
+            rows.append({"step": step, "group": group, "n": len(members)})
+    return pd.DataFrame(rows, columns=["step", "group", "n"])
+
+
+_ids = st.sampled_from(["S1", "S2", "S3", "S4", "S5"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ids, st.sampled_from(["intervention", "control", "all"])),
+                max_size=8),
+       st.lists(st.tuples(_ids, st.sampled_from(["withdrawal", "pre_survey", "post_survey",
+                                                 "per_protocol", "analysis", "deduplicate"])),
+                max_size=8),
+       st.sampled_from([COMPARISON_FLOW_STEPS, RANDOMIZED_FLOW_STEPS]))
+def test_flow_agrees_with_sets_of_ids(enrolled, logged, steps):
+    roster = pd.DataFrame(enrolled, columns=["student_id", "group"])
+    log = pd.DataFrame(logged, columns=["record", "stage"])
+    for groups in (("intervention", "control"), ("all",)):
+        pd.testing.assert_frame_equal(flow_from_exclusions(roster, log, steps, groups),
+                                      _old_flow_from_exclusions(roster, log, steps, groups))
