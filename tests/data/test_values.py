@@ -20,6 +20,7 @@ from burnout.data.values import (
     parse_number,
     response_lookup,
     slug,
+    text_ranks,
 )
 
 MBI_LABELS = load_instrument("mbi_hss_mp").response_labels
@@ -238,3 +239,24 @@ def _old_covariate_values(cells: pd.Series) -> pd.Series:
 def test_covariate_values_agrees_with_the_cell_by_cell_version(cells):
     series = pd.Series(cells, dtype=object)
     pd.testing.assert_series_equal(covariate_values(series), _old_covariate_values(series))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=6),
+                          st.sampled_from(["a\x00", "a", "x" * 70, "\U0001f600", "é"])),
+                max_size=12),
+       st.sampled_from([object, "str"]))
+def test_text_ranks_are_the_sorted_factorize_codes(texts, dtype):
+    values = pd.Series(texts, dtype=dtype)
+    expected = pd.factorize(values, sort=True)[0]
+    assert text_ranks(values).tolist() == expected.tolist()
+    # sorting by the ranks sorts as sort_values does
+    order = np.argsort(text_ranks(values), kind="stable")
+    assert values.iloc[order].tolist() == values.sort_values(kind="stable").tolist()
+
+
+def test_text_ranks_of_other_values_go_to_pandas():
+    assert text_ranks(pd.Series(["b", None, "a"], dtype=object)).tolist() == [1, -1, 0]
+    assert text_ranks(pd.Series(["b", None], dtype="str")).tolist() == [0, -1]
+    assert text_ranks(pd.Series([3, 1, 3])).tolist() == [1, 0, 1]
+    assert text_ranks(pd.Series([], dtype=object)).tolist() == []

@@ -69,6 +69,7 @@ from burnout.data.values import (
     parse_number,
     response_lookup,
     slug,
+    text_ranks,
 )
 
 __all__ = ["clean_study", "POPULATIONS"]
@@ -328,7 +329,8 @@ def _participants(study: Study, roster: pd.DataFrame, responses: dict[str, pd.Da
     if per_protocol:
         table["per_protocol"] = (staying & has_pre & has_post & ~few).astype(int)
     table = table.drop(columns=["_withdrawn"])
-    return table.sort_values("student_id", kind="stable").reset_index(drop=True)
+    order = np.argsort(text_ranks(table["student_id"]), kind="stable")  # by student_id
+    return table.iloc[order].reset_index(drop=True)
 
 
 def _too_few_sessions(table: pd.DataFrame, minimum: int | None) -> set[str]:
@@ -363,8 +365,9 @@ def _items_table(study: Study, responses: dict[str, pd.DataFrame]) -> pd.DataFra
                 "Int64")
         frames.append(frame)
     items = pd.concat(frames, ignore_index=True)
-    items = items.sort_values(["student_id", "_order"], kind="stable").drop(columns="_order")
-    return items.reset_index(drop=True)
+    # sort_values(["student_id", "_order"], kind="stable"), on integer keys (much faster)
+    order = np.lexsort((items["_order"].to_numpy(), text_ranks(items["student_id"])))
+    return items.iloc[order].drop(columns="_order").reset_index(drop=True)
 
 
 def clean_study(study: Study, *, population: str = "complete_cases",

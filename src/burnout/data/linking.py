@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from burnout.core.errors import Problem
+from burnout.data.values import text_ranks
 
 __all__ = ["EXCLUSION_COLUMNS", "EXCLUSION_STAGES", "COMPARISON_FLOW_STEPS",
            "RANDOMIZED_FLOW_STEPS", "ExclusionLog", "resolve_repeats", "flow_from_exclusions",
@@ -183,7 +184,7 @@ def _ranked(ranked: pd.DataFrame, latest: bool) -> tuple[pd.DataFrame, pd.Series
     The same order as ``sort_values`` on those five columns (stable); sorted here as integer
     keys, because sorting a million ids with four more columns took seconds.
     """
-    codes, _ = pd.factorize(ranked["participant"], sort=True)
+    codes = text_ranks(ranked["participant"])
     codes = np.where(codes < 0, codes.max(initial=0) + 1, codes)  # a missing id sorts last
     untimed = ranked["rank_untimed"].to_numpy(dtype=bool)
     time = np.where(untimed, 0, ranked["rank_time"].to_numpy(dtype=np.int64))
