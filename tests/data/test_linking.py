@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from burnout.core.errors import Problem
 from burnout.data.linking import (
     COMPARISON_FLOW_STEPS,
     EXCLUSION_COLUMNS,
@@ -205,3 +209,115 @@ def test_single_group_flow():
     flow = flow_from_exclusions(enrolled, log_of(("C3", "post_survey")), groups=("all",))
     assert flow.values.tolist() == [["enrolled", "all", 7], ["completed_pre", "all", 7],
                                     ["completed_post", "all", 6], ["analysed", "all", 6]]
+
+
+def _old_resolve_repeats(responses, rule, file, log, wave):
+    """resolve_repeats before it was vectorized (the reference): a row loop per tie."""
+    latest = rule == "latest"
+    ranked = responses.assign(
+        rank_unfinished=~responses["finished"].astype(bool),
+        rank_untimed=responses["submitted"].isna(),
+        rank_time=responses["submitted"].astype("int64").where(responses["submitted"].notna(),
+                                                           np.iinfo("int64").min))
+    ranked = ranked.sort_values(
+        ["participant", "rank_unfinished", "rank_untimed", "rank_time", "line"],
+        ascending=[True, True, True, not latest, not latest], kind="stable")
+    first = ~ranked.duplicated("participant", keep="first")
+    answers = [column for column in ranked.columns
+               if column not in ("participant", "record", "line", "submitted", "finished",
+                                 "rank_unfinished", "rank_untimed", "rank_time")]
+    keys = ranked.loc[first].set_index("participant")[["rank_time", "rank_unfinished", "line"]]
+    problems = []
+    for row in ranked.loc[~first & ~ranked["rank_unfinished"]].itertuples(index=False):
+        best = keys.loc[row.participant]
+        if (best["rank_unfinished"] or row.rank_time != best["rank_time"]
+                or row.rank_time == np.iinfo("int64").min):
+            continue
+        mine = ranked.loc[ranked["line"] == row.line, answers].iloc[0]
+        theirs = ranked.loc[ranked["line"] == best["line"], answers].iloc[0]
+        if not mine.equals(theirs):
+            problems.append(Problem(
+                file, int(row.line), "participant", row.participant,
+                f"two finished responses of {row.participant} (lines {int(best['line'])} and "
+                f"{int(row.line)}) have the same submission time and different answers, so no "
+                "rule can choose one; delete one of them from a copy of the export"))
+    kept = ranked.loc[first]
+    chosen = dict(zip(kept["participant"], kept["record"], strict=True))
+    order = "most recent" if latest else "earliest"
+    for row in ranked.loc[~first, ["participant", "record", "line"]].itertuples(index=False):
+        log.add(row.record, file, "deduplicate",
+                f"repeated {wave} response of {row.participant}; kept "
+                f"{chosen[row.participant]}, the {order} finished one",
+                participant=row.participant, line=int(row.line))
+    unfinished = kept.loc[kept["rank_unfinished"]]
+    for row in unfinished[["participant", "record", "line"]].itertuples(index=False):
+        log.add(row.record, file, "unfinished",
+                f"only an unfinished {wave} response of {row.participant}",
+                participant=row.participant, line=int(row.line))
+    kept = kept.loc[~kept["rank_unfinished"]].sort_values("line", kind="stable")
+    return (kept.drop(columns=["rank_unfinished", "rank_untimed", "rank_time"])
+            .reset_index(drop=True), problems)
+
+
+_times = st.sampled_from([None, "2024-01-01 09:00", "2024-01-01 10:00", "2024-01-02 09:00"])
+_row = st.tuples(st.sampled_from(["A", "B", "C", "D"]), _times, st.booleans(),
+                 st.sampled_from([1.0, 2.0, np.nan]), st.sampled_from(["x", None, "y"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_row, max_size=12), st.sampled_from(["latest", "first"]), st.booleans())
+def test_resolve_repeats_agrees_with_the_row_loop(rows, rule, with_text):
+    frame = pd.DataFrame({"participant": [row[0] for row in rows],
+                          "record": [f"r{index}" for index in range(len(rows))],
+                          "line": list(range(2, len(rows) + 2)),
+                          "submitted": pd.to_datetime(pd.Series([row[1] for row in rows],
+                                                                dtype=object)),
+                          "finished": [row[2] for row in rows],
+                          "q1": [row[3] for row in rows]})
+    if with_text:  # an evaluation: Int64 items and free text beside float answers
+        frame["q2"] = pd.array([None if np.isnan(row[3]) else int(row[3]) for row in rows],
+                               dtype="Int64")
+        frame["comment"] = [row[4] for row in rows]
+    new_log, old_log = ExclusionLog({"A": "control"}), ExclusionLog({"A": "control"})
+    kept, problems = resolve_repeats(frame, rule, "t0.csv", new_log, "baseline")
+    old_kept, old_problems = _old_resolve_repeats(frame, rule, "t0.csv", old_log, "baseline")
+    pd.testing.assert_frame_equal(kept, old_kept)
+    assert problems == old_problems
+    pd.testing.assert_frame_equal(new_log.table(), old_log.table())
+    assert new_log._rows == old_log._rows
+
+
+def _old_flow_from_exclusions(enrolled, exclusions, steps, groups):
+    """flow_from_exclusions before it used masks (the reference): sets of ids per step."""
+    rows = []
+    for group in groups:
+        everyone = set(enrolled.loc[enrolled["group"] == group, "student_id"])
+        members = set(everyone)
+        for step, stages in steps:
+            if stages is None:
+                withdrawn = exclusions.loc[exclusions["stage"] == "withdrawal", "record"]
+                members = everyone - set(withdrawn)
+            elif stages:
+                logged = exclusions.loc[exclusions["stage"].isin(stages)
+                                        & exclusions["record"].isin(members), "record"]
+                members -= set(logged)
+            rows.append({"step": step, "group": group, "n": len(members)})
+    return pd.DataFrame(rows, columns=["step", "group", "n"])
+
+
+_ids = st.sampled_from(["S1", "S2", "S3", "S4", "S5"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ids, st.sampled_from(["intervention", "control", "all"])),
+                max_size=8),
+       st.lists(st.tuples(_ids, st.sampled_from(["withdrawal", "pre_survey", "post_survey",
+                                                 "per_protocol", "analysis", "deduplicate"])),
+                max_size=8),
+       st.sampled_from([COMPARISON_FLOW_STEPS, RANDOMIZED_FLOW_STEPS]))
+def test_flow_agrees_with_sets_of_ids(enrolled, logged, steps):
+    roster = pd.DataFrame(enrolled, columns=["student_id", "group"])
+    log = pd.DataFrame(logged, columns=["record", "stage"])
+    for groups in (("intervention", "control"), ("all",)):
+        pd.testing.assert_frame_equal(flow_from_exclusions(roster, log, steps, groups),
+                                      _old_flow_from_exclusions(roster, log, steps, groups))

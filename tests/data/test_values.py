@@ -20,6 +20,7 @@ from burnout.data.values import (
     parse_number,
     response_lookup,
     slug,
+    text_ranks,
 )
 
 MBI_LABELS = load_instrument("mbi_hss_mp").response_labels
@@ -209,3 +210,53 @@ def test_map_distinct_maps_non_text_cell_by_cell():
     # 1 and 1.0 (or True) are one value to a hash table but not to str(): never merged.
     series = pd.Series([1, 1.0, True, None], dtype=object)
     assert map_distinct(series, str).tolist() == ["1", "1.0", "True", "None"]
+
+
+def _old_covariate_values(cells: pd.Series) -> pd.Series:
+    """covariate_values before it was vectorized (the reference)."""
+    yes, no = {"yes", "y", "true"}, {"no", "n", "false"}
+    text = map_distinct(cells.astype(object).where(cells.notna(), ""),
+                        lambda value: str(value).strip())
+    present = text[text != ""]
+    numbers = map_distinct(present, parse_number)
+    if len(present) and numbers.notna().all():
+        values = map_distinct(text, lambda value: parse_number(value) if value else np.nan
+                              ).astype(float)
+        whole = values.dropna().map(float.is_integer).all()
+        return values.round().astype("Int64") if whole else values
+    lowered = set(present.str.casefold())
+    if lowered and lowered <= yes | no:
+        flags = map_distinct(text.str.casefold(), lambda value: 1 if value in yes else
+                             (0 if value in no else pd.NA))
+        return flags.astype("Int64")
+    return map_distinct(text, lambda value: slug(value) if value else None).astype(object)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(
+    ["24", " 31", "1.5", "2", "-0", "1e3", "inf", "nan", "Yes", "NO", " y ", "TRUE", "false",
+     "Female", "Non-binary", "", "  ", "ﬁ", "İ"]), st.integers(-3, 3)), max_size=10))
+def test_covariate_values_agrees_with_the_cell_by_cell_version(cells):
+    series = pd.Series(cells, dtype=object)
+    pd.testing.assert_series_equal(covariate_values(series), _old_covariate_values(series))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=6),
+                          st.sampled_from(["a\x00", "a", "x" * 70, "\U0001f600", "é"])),
+                max_size=12),
+       st.sampled_from([object, "str"]))
+def test_text_ranks_are_the_sorted_factorize_codes(texts, dtype):
+    values = pd.Series(texts, dtype=dtype)
+    expected = pd.factorize(values, sort=True)[0]
+    assert text_ranks(values).tolist() == expected.tolist()
+    # sorting by the ranks sorts as sort_values does
+    order = np.argsort(text_ranks(values), kind="stable")
+    assert values.iloc[order].tolist() == values.sort_values(kind="stable").tolist()
+
+
+def test_text_ranks_of_other_values_go_to_pandas():
+    assert text_ranks(pd.Series(["b", None, "a"], dtype=object)).tolist() == [1, -1, 0]
+    assert text_ranks(pd.Series(["b", None], dtype="str")).tolist() == [0, -1]
+    assert text_ranks(pd.Series([3, 1, 3])).tolist() == [1, 0, 1]
+    assert text_ranks(pd.Series([], dtype=object)).tolist() == []

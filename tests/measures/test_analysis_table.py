@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from burnout.core.errors import DataError
 from burnout.core.io import write_csv
@@ -183,3 +185,38 @@ def test_scoring_numbers(participants, mbi_items):
     pre_ee = reliability.loc[(reliability["subscale"] == "ee") & (reliability["wave"] == "pre")]
     assert numbers["reliability.ee.pre.n"] == int(pre_ee["n"].iloc[0])
     assert numbers["reliability.ee.pre.alpha"] == pre_ee["alpha"].iloc[0]
+
+
+def _old_count_missing_scores(analysis_long, scores):
+    """count_missing_scores before it was vectorized (the reference): a mask per cell."""
+    groups = (analysis_long["group"] if "group" in analysis_long
+              else pd.Series("all", index=analysis_long.index))
+    rows = []
+    for score in scores:
+        for time in analysis_long["time"].unique():
+            for group in groups.unique():
+                values = analysis_long.loc[(analysis_long["time"] == time)
+                                           & (groups == group), score]
+                rows.append({"score": score, "time": time, "group": group,
+                             "students": int(len(values)), "scored": int(values.notna().sum()),
+                             "missing": int(values.isna().sum())})
+    return pd.DataFrame(rows, columns=["score", "time", "group", "students", "scored",
+                                       "missing"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["pre", "post", "mid", None]),
+                          st.sampled_from(["control", "intervention", None]),
+                          st.sampled_from([1.0, np.nan]), st.sampled_from([0, 1, None])),
+                max_size=15),
+       st.booleans(), st.booleans())
+def test_count_missing_scores_agrees_with_a_mask_per_cell(rows, grouped, as_text):
+    dtype = "str" if as_text else object
+    long = pd.DataFrame({"student_id": [f"S{index}" for index in range(len(rows))],
+                         "time": pd.Series([row[0] for row in rows], dtype=dtype),
+                         "ee": [row[2] for row in rows],
+                         "burnout": pd.array([row[3] for row in rows], dtype="Int64")})
+    if grouped:
+        long.insert(1, "group", pd.Series([row[1] for row in rows], dtype=dtype))
+    pd.testing.assert_frame_equal(count_missing_scores(long),
+                                  _old_count_missing_scores(long, ["ee", "burnout"]))

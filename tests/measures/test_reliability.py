@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 import pingouin
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from burnout.core.errors import DataError
 from burnout.data.registry import load_instrument
-from burnout.measures.reliability import cronbach_alpha_table
+from burnout.measures.reliability import _cronbach_alpha, _feldt_interval, cronbach_alpha_table
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 R_TOLERANCE = 1e-10
@@ -76,7 +79,7 @@ def test_alpha_agrees_with_pingouin_and_the_formula():
         items = data.loc[data["wave"] == row.wave, mbi.subscale_columns(row.subscale)]
         complete = items.dropna()
         alpha, interval = pingouin.cronbach_alpha(data=complete)
-        assert row.alpha == pytest.approx(alpha, abs=SAME_ARITHMETIC_TOLERANCE)
+        assert row.alpha == alpha  # the same arithmetic, to the last bit
         assert row.ci_low == pytest.approx(interval[0], abs=PINGOUIN_ROUNDING)
         assert row.ci_high == pytest.approx(interval[1], abs=PINGOUIN_ROUNDING)
         k = complete.shape[1]
@@ -119,3 +122,28 @@ def test_bad_answers_and_missing_wave_column_raise():
         cronbach_alpha_table(data, "young_impostor_scale")
     with pytest.raises(DataError, match="column 'time' is missing"):
         cronbach_alpha_table(data, "young_impostor_scale", wave_column="time")
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.int64, st.tuples(st.integers(2, 30), st.integers(2, 9)),
+              elements=st.integers(0, 6)), st.booleans())
+def test_alpha_is_pingouins_to_the_last_bit(answers, halves):
+    """The alpha computed without importing pingouin equals pingouin.cronbach_alpha's."""
+    complete = pd.DataFrame(answers / 2 if halves else answers.astype(float),
+                            columns=[f"q{number}" for number in range(answers.shape[1])])
+    with np.errstate(invalid="ignore", divide="ignore"):  # answers without variance
+        expected = float(pingouin.cronbach_alpha(data=complete)[0])
+        found = _cronbach_alpha(complete)
+    assert found == expected or (np.isnan(found) and np.isnan(expected))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-3, 0.999), st.integers(2, 100_000), st.integers(2, 40),
+       st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+def test_feldt_interval_uses_scipy_stats_f_to_the_last_bit(alpha, n, k, confidence):
+    from scipy import stats
+
+    tail = (1 - confidence) / 2
+    low = 1 - (1 - alpha) * stats.f.isf(tail, n - 1, (n - 1) * (k - 1))
+    high = 1 - (1 - alpha) * stats.f.isf(1 - tail, n - 1, (n - 1) * (k - 1))
+    assert _feldt_interval(alpha, n, k, confidence) == (float(low), float(high))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from burnout.core.errors import Problem
 from burnout.data.linking import ExclusionLog, resolve_repeats, response_id_column
-from burnout.data.privacy import EMAIL_PATTERN, PHONE_PATTERN, scrub_text
+from burnout.data.privacy import EMAIL_PATTERN, PHONE_PATTERN, name_scrubber
 from burnout.data.reading import (
     Pseudonyms,
     cell_problems,
@@ -54,11 +54,15 @@ def identifier_names(table: pd.DataFrame, columns) -> list[str]:
     for column in columns:
         if column not in table:
             continue
-        for value in cell_text(table[column]):
-            if not value or EMAIL_PATTERN.search(value) or PHONE_PATTERN.search(value):
+        # Each distinct cell once: a roster repeats first names over thousands of rows.
+        cells = table[column]
+        for value in {str(cell).strip() for cell in cells[cells.notna()].unique()}:
+            if (not value or ("@" in value and EMAIL_PATTERN.search(value))
+                    or PHONE_PATTERN.search(value)):
                 continue
             names.add(value)
-            names.update(word for word in value.split() if len(word) > 1 and word.isalpha())
+            if not value.isalpha():  # several words, or one with a digit or a hyphen
+                names.update(word for word in value.split() if len(word) > 1 and word.isalpha())
     return sorted(names)
 
 
@@ -68,7 +72,7 @@ def _respondents(study: Study, evaluation: Evaluation, roster: pd.DataFrame,
     """(own roster table or None, ids allowed to answer, names for scrubbing, pseudonyms of
     the own roster's ids when they are identifiers)."""
     if evaluation.respondents is None:
-        allowed = set(roster.loc[~roster["_withdrawn"], "student_id"])
+        allowed = set(roster.loc[~roster["_withdrawn"], "student_id"].tolist())
         return None, allowed, [], None
     source = evaluation.respondents
     key = f"evaluations.{evaluation.name}.respondents"
@@ -147,12 +151,11 @@ def _one_evaluation(study: Study, evaluation: Evaluation, roster: pd.DataFrame,
                           "submitted": export.submitted.to_numpy(),
                           "finished": export.finished.to_numpy()})
     frame = pd.concat([frame, _answers(evaluation, export, problems)], axis=1)
-    every_name = sorted(set(names) | set(roster_names))
+    scrub = name_scrubber({*names, *roster_names})  # the names indexed once for every text
     for column in evaluation.free_text:
-        frame[column] = [scrub_text(value or None, every_name)
-                         for value in cell_text(export.table[column])]
+        frame[column] = [scrub(value or None) for value in cell_text(export.table[column])]
     if evaluation.respondents is None:
-        everyone = set(roster["student_id"])
+        everyone = set(roster["student_id"].tolist())
         strangers = (frame["participant"] != "") & ~frame["participant"].isin(everyone)
     else:
         strangers = (frame["participant"] != "") & ~frame["participant"].isin(allowed)

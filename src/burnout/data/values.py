@@ -25,10 +25,11 @@ import pandas as pd
 from burnout.core.errors import Problem
 
 __all__ = ["normalise_label", "slug", "response_lookup", "decode_responses", "covariate_values",
-           "parse_number", "map_distinct"]
+           "parse_number", "map_distinct", "text_ranks"]
 
 _SLUG = re.compile(r"[\W_]+")  # runs of what is not a letter or digit (of any script)
 _JOINER = re.compile(r"(?<=[^\W_])[-'’](?=[^\W_])")  # hyphen or apostrophe inside a word
+_MAX_SORTED_WIDTH = 64  # longest text sorted as NumPy fixed-width strings (4 bytes a character)
 _YES = {"yes", "y", "true"}
 _NO = {"no", "n", "false"}
 
@@ -54,6 +55,29 @@ def map_distinct(values: pd.Series, function) -> pd.Series:
     mapped = pd.Series(uniques, dtype=values.dtype).map(function).take(codes)
     mapped.index, mapped.name = values.index, values.name
     return mapped
+
+
+def text_ranks(values: pd.Series) -> np.ndarray:
+    """The rank of each text among the distinct texts of ``values``, in sorted order.
+
+    The codes of ``pandas.factorize(values, sort=True)`` (missing values -1): sorting by them
+    sorts by the text, as Python compares strings. Computed with NumPy's fixed-width strings,
+    which sort a million ids in C where pandas compares Python strings (tens of seconds);
+    a column with anything else than short texts without NUL characters goes to pandas.
+
+    Examples
+    --------
+    >>> text_ranks(pd.Series(["S10", "S2", "S10", "S1"])).tolist()
+    [1, 2, 1, 0]
+    """
+    if (len(values) and not values.isna().any()
+            and pd.api.types.infer_dtype(values, skipna=False) == "string"):
+        texts = values.tolist()
+        # NumPy pads with NUL characters, so only NUL-free texts compare as in Python.
+        if max(map(len, texts)) <= _MAX_SORTED_WIDTH and "\x00" not in "".join(texts):
+            _, codes = np.unique(np.array(texts, dtype=str), return_inverse=True)
+            return codes.reshape(-1).astype(np.intp)
+    return pd.factorize(values, sort=True)[0]
 
 
 def normalise_label(value: object) -> str:
@@ -233,11 +257,12 @@ def covariate_values(cells: pd.Series) -> pd.Series:
     if len(present) and numbers.notna().all():
         values = map_distinct(text, lambda value: parse_number(value) if value else np.nan
                               ).astype(float)
-        whole = values.dropna().map(float.is_integer).all()
+        known = values.dropna().to_numpy()  # finite: parse_number gives no inf
+        whole = bool((np.floor(known) == known).all())  # float.is_integer, for every value
         return values.round().astype("Int64") if whole else values
-    lowered = set(present.str.casefold())
+    lowered = {value.casefold() for value in present.unique()}
     if lowered and lowered <= _YES | _NO:
-        flags = map_distinct(text.str.casefold(), lambda value: 1 if value in _YES else
-                             (0 if value in _NO else pd.NA))
+        flags = map_distinct(text, lambda value: 1 if value.casefold() in _YES else
+                             (0 if value.casefold() in _NO else pd.NA))
         return flags.astype("Int64")
     return map_distinct(text, lambda value: slug(value) if value else None).astype(object)

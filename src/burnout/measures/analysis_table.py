@@ -109,7 +109,7 @@ def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
         row = _first_bad_row(bad_wave)
         raise DataError(f"{source}, row {row}, column 'wave': value "
                         f"{checked['wave'].iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
-    unknown = ~checked["student_id"].isin(set(known_students))
+    unknown = ~checked["student_id"].isin(known_students)
     if unknown.any():
         row = _first_bad_row(unknown)
         raise DataError(f"{source}, row {row}, column 'student_id': value "
@@ -285,17 +285,35 @@ def count_missing_scores(analysis_long: pd.DataFrame, scores: Sequence[str] | No
     _require_columns(analysis_long, list(scores), "analysis_long")
     groups = (analysis_long["group"] if "group" in analysis_long
               else pd.Series("all", index=analysis_long.index))
+    # Counted per cell of time x group with one pass per score (a mask per score, time and
+    # group cost a pass of the whole table each); times and groups in order of appearance,
+    # every combination listed, and a missing time or group never counted (it equals nothing).
+    times, group_values = analysis_long["time"].unique(), groups.unique()
+    time_codes = _codes(analysis_long["time"], times)
+    group_codes = _codes(groups, group_values)
+    counted = (time_codes >= 0) & (group_codes >= 0)
+    cells = (time_codes * len(group_values) + group_codes)[counted]
+    size = len(times) * len(group_values)
+    students = np.bincount(cells, minlength=size)
     rows = []
     for score in scores:
-        for time in analysis_long["time"].unique():
-            for group in groups.unique():
-                values = analysis_long.loc[(analysis_long["time"] == time)
-                                           & (groups == group), score]
-                rows.append({"score": score, "time": time, "group": group,
-                             "students": int(len(values)), "scored": int(values.notna().sum()),
-                             "missing": int(values.isna().sum())})
+        present = analysis_long[score].notna().to_numpy()[counted]
+        scored = np.bincount(cells[present], minlength=size)
+        for cell, (time, group) in enumerate((time, group) for time in times
+                                             for group in group_values):
+            rows.append({"score": score, "time": time, "group": group,
+                         "students": int(students[cell]), "scored": int(scored[cell]),
+                         "missing": int(students[cell] - scored[cell])})
     return pd.DataFrame(rows, columns=["score", "time", "group", "students", "scored",
                                        "missing"])
+
+
+def _codes(values: pd.Series, uniques) -> np.ndarray:
+    """Position of each value in ``uniques``; -1 for a missing value (equal to nothing)."""
+    uniques = np.asarray(uniques, dtype=object)
+    present = np.flatnonzero(~pd.isna(uniques))
+    found = pd.Index(uniques[present], dtype=object).get_indexer(values)
+    return np.where(found >= 0, present[np.maximum(found, 0)] if len(present) else -1, -1)
 
 
 def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> dict[str, object]:

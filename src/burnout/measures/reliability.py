@@ -17,8 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pingouin
-from scipy import stats
+from scipy import special
 
 from burnout.core.errors import DataError
 from burnout.data.registry import Instrument
@@ -50,12 +49,29 @@ def _waves(responses_by_wave: Mapping[str, pd.DataFrame] | pd.DataFrame,
 
 
 def _feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[float, float]:
-    """Feldt's interval (as pingouin computes it, without its rounding to 3 decimals)."""
+    """Feldt's interval (as pingouin computes it, without its rounding to 3 decimals).
+
+    The F quantiles come from :func:`scipy.special.fdtri`, the function
+    ``scipy.stats.f.isf(q, ...)`` evaluates at ``1 - q`` (the same numbers; importing
+    scipy.stats took over a second of the scoring stage).
+    """
     tail = (1 - confidence) / 2
     degrees_between, degrees_within = n - 1, (n - 1) * (k - 1)
-    low = 1 - (1 - alpha) * stats.f.isf(tail, degrees_between, degrees_within)
-    high = 1 - (1 - alpha) * stats.f.isf(1 - tail, degrees_between, degrees_within)
+    low = 1 - (1 - alpha) * special.fdtri(degrees_between, degrees_within, 1.0 - tail)
+    high = 1 - (1 - alpha) * special.fdtri(degrees_between, degrees_within, 1.0 - (1 - tail))
     return float(low), float(high)
+
+
+def _cronbach_alpha(complete: pd.DataFrame) -> float:
+    """Alpha of complete cases, computed exactly as :func:`pingouin.cronbach_alpha` does.
+
+    Written here because importing pingouin (which loads matplotlib) took about 3 s of the
+    scoring stage, for two lines of arithmetic; ``tests/measures/test_reliability.py`` checks
+    that the two agree to the last bit.
+    """
+    k = complete.shape[1]
+    covariance = complete.cov(numeric_only=True)
+    return float((k / (k - 1)) * (1 - np.trace(covariance) / covariance.sum().sum()))
 
 
 def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.DataFrame,
@@ -92,9 +108,10 @@ def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.Data
 
     Notes
     -----
-    Alpha comes from :func:`pingouin.cronbach_alpha` on the complete cases. Its interval is
-    Feldt's, computed here with the same formula because pingouin rounds it to three
-    decimals. Reverse-scored items are turned around before alpha is computed.
+    Alpha is computed on the complete cases as :func:`pingouin.cronbach_alpha` computes it
+    (the same formula, without importing pingouin). Its interval is Feldt's, computed here
+    with the same formula because pingouin rounds it to three decimals. Reverse-scored items
+    are turned around before alpha is computed.
 
     References
     ----------
@@ -130,7 +147,7 @@ def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.Data
             alpha = low = high = np.nan
             total_variance = complete.sum(axis=1).var() if n >= 2 else 0.0
             if n >= 2 and k >= 2 and total_variance > 0:
-                alpha = float(pingouin.cronbach_alpha(data=complete)[0])
+                alpha = _cronbach_alpha(complete)
                 low, high = _feldt_interval(alpha, n, k, confidence)
             rows.append({"instrument": instrument.name, "subscale": subscale, "wave": wave,
                          "n": n, "excluded": len(values) - n, "items": k, "alpha": alpha,
