@@ -29,8 +29,9 @@ _SPECIAL = (",", '"', "\n")
 
 def _quoted(values: list[str]) -> list[str]:
     """Quote the fields the csv module would quote (doubling inner quotes)."""
-    if not any(character in "\x00".join(values) for character in _SPECIAL):
-        return values  # the usual case, decided by one scan of the whole column
+    joined = "\x00".join(values)
+    if not any(character in joined for character in _SPECIAL):
+        return values  # the usual case, decided by scanning the whole column at once
     return ['"' + value.replace('"', '""') + '"'
             if any(character in value for character in _SPECIAL) else value
             for value in values]
