@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from burnout.core.errors import DataError
 from burnout.stats.regression import (
+    _full_column_rank,
     adjusted_difference,
     adjusted_difference_table,
     adjusted_differences,
@@ -191,3 +192,21 @@ def test_text_codes_equal_the_values_as_text(values):
     assert (codes == -1).tolist() == missing.tolist()
     assert labels[codes[~missing]].tolist() == array[~missing].astype(str).tolist()
     assert len(set(labels.tolist())) == len(labels)  # one code per text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(3, 300), st.integers(1, 5), st.integers(0, 2**32 - 1),
+       st.sampled_from(["random", "duplicate", "sum", "scaled", "tiny"]))
+def test_full_column_rank_decides_as_matrix_rank(n, p, seed, kind):
+    rng = np.random.default_rng(seed)
+    matrix = np.column_stack([np.ones(n)] + [rng.normal(size=n) for _ in range(p)])
+    if kind == "duplicate":
+        matrix = np.column_stack([matrix, matrix[:, -1]])
+    elif kind == "sum":
+        matrix = np.column_stack([matrix, matrix[:, 1:].sum(axis=1)])
+    elif kind == "scaled":
+        matrix[:, -1] *= 1e9
+    elif kind == "tiny":
+        matrix = np.column_stack([matrix, matrix[:, -1] + 1e-9 * rng.normal(size=n)])
+    expected = np.linalg.matrix_rank(matrix) == matrix.shape[1]
+    assert _full_column_rank(np.asfortranarray(matrix)) == expected

@@ -14,6 +14,7 @@ Notes). A nested site intercept (``site_intercept=True``) adds a second ratio an
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import warnings
@@ -26,7 +27,7 @@ import pandas as pd
 from scipy import special
 
 from burnout.core.errors import DataError, require_columns
-from burnout.core.results import tidy_result
+from burnout.core.results import result_frame, tidy_result
 from burnout.stats._reml import PIVOT_RTOL, optimum, profile, sufficient_statistics
 
 __all__ = ["mixed_model", "mixed_model_table"]
@@ -49,7 +50,9 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     times, and per-row string conversion dominated a fit.
     """
     codes, uniques = pd.factorize(values)
-    text = np.array([str(value) for value in uniques], dtype=object)
+    # Through an object array: iterating a pandas extension array calls Python per element.
+    text = np.array([str(value) for value in np.asarray(uniques, dtype=object).tolist()],
+                    dtype=object)
     merged, labels = pd.factorize(text, sort=True)
     return np.append(merged, -1)[codes], np.asarray(labels, dtype=object)
 
@@ -64,13 +67,14 @@ def _checked_levels(codes: np.ndarray, labels: np.ndarray, rows: np.ndarray, col
 
 
 def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: list[str],
-              labels: tuple) -> dict:
+              labels: tuple, texts: dict) -> dict:
     """Check columns and values; return the analysed rows, sorted by subject and time.
 
     The result holds ``rows`` (positions in ``long_data``), the subject ``codes`` (0, 1, ...
     in sorted order of the subject's text), ``post`` and ``intervention`` (0/1; None for one
     group), the ``response`` and ``n_dropped``, the rows dropped for a missing value.
-    ``columns`` maps roles to column names.
+    ``columns`` maps roles to column names; ``texts`` caches the :func:`_text_codes` of a
+    column across the outcomes of one table (it is filled here).
     """
     exposed, unexposed, time_levels = labels
     group, time, subject = columns["group"], columns["time"], columns["subject"]
@@ -82,8 +86,10 @@ def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: 
     if clash:
         _fail(f"covariate(s) {clash} already in the model {used + list(_RESERVED[:4])}; rule: "
               "each column enters the model once, under a name of its own")
-    text = {column: _text_codes(long_data[column]) for column in (group, time, subject)
-            if column}
+    for column in (group, time, subject):
+        if column and column not in texts:
+            texts[column] = _text_codes(long_data[column])
+    text = {column: texts[column] for column in (group, time, subject) if column}
     # Intermediate waves (time codes wave_2, wave_3, ... of the study file) are not in the model.
     wave = np.array([re.fullmatch(r"wave_\d+", label) is not None
                      for label in text[time][1]] + [False])
@@ -127,9 +133,11 @@ def _arm_sizes(prepared: dict) -> dict:
     codes, post = prepared["codes"], prepared["post"] == 1
     arm = prepared["intervention"] == 1
     sizes = {}
+    count = int(codes.max()) + 1 if len(codes) else 0  # codes are 0, 1, ... (see _prepared)
     for name, rows in (("intervention", arm), ("control", ~arm)):
-        sizes[f"n_{name}"] = len(np.unique(codes[rows]))
-        sizes[f"n_followup_{name}"] = len(np.unique(codes[rows & post]))
+        sizes[f"n_{name}"] = int(np.count_nonzero(np.bincount(codes[rows], minlength=count)))
+        sizes[f"n_followup_{name}"] = int(np.count_nonzero(
+            np.bincount(codes[rows & post], minlength=count)))
     return sizes
 
 
@@ -372,13 +380,23 @@ def mixed_model(long_data: pd.DataFrame, outcome: str, group: str | None = "grou
     >>> round(float(mixed_model(long, "ee", group=None)["estimate"].iloc[0]), 3)
     -1.75
     """
+    return _model_row(long_data, outcome, {}, group=group, time=time, subject=subject,
+                      site_intercept=site_intercept, site=site, confidence=confidence,
+                      exposed=exposed, unexposed=unexposed, time_levels=time_levels,
+                      covariates=covariates)
+
+
+def _model_row(long_data: pd.DataFrame, outcome: str, texts: dict, *, group, time, subject,
+               site_intercept, site, confidence, exposed, unexposed, time_levels,
+               covariates) -> dict:
+    """The row of :func:`mixed_model`; ``texts`` is the cache of :func:`_prepared`."""
     if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
         _fail(f"confidence must be strictly between 0 and 1, got {confidence!r}")
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     columns = {"group": group, "time": time, "subject": subject,
                "site": site if site_intercept else None}
     prepared = _prepared(long_data, outcome, columns, covariates,
-                         (exposed, unexposed, tuple(time_levels)))
+                         (exposed, unexposed, tuple(time_levels)), texts)
     names, design = _design(long_data, prepared, outcome, covariates)
     data = _checked_sufficient(prepared, names, design, outcome)
     term = names.index(INTERACTION_TERM if group else "post")
@@ -439,5 +457,10 @@ def mixed_model_table(long_data: pd.DataFrame, outcomes: Sequence[str],
     if not outcomes:
         raise DataError("mixed_model_table: no outcome given; rule: name at least one score "
                         "column")
-    return pd.concat([mixed_model(long_data, outcome, **options) for outcome in outcomes],
-                     ignore_index=True)
+    texts: dict = {}  # the text codes of the group, time and subject columns, computed once
+    rows = []
+    for outcome in outcomes:
+        bound = inspect.signature(mixed_model).bind(long_data, outcome, **options)
+        bound.apply_defaults()
+        rows.append(result_frame([_model_row(texts=texts, **bound.arguments)]))
+    return pd.concat(rows, ignore_index=True)

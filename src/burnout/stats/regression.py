@@ -90,6 +90,24 @@ def _text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array([str(value) for value in uniques], dtype=object), codes
 
 
+def _full_column_rank(matrix: np.ndarray) -> bool:
+    """Whether the columns are independent, as ``np.linalg.matrix_rank`` decides it.
+
+    matrix_rank takes the SVD of the n x p matrix (half a second at a million rows). The
+    eigenvalues of the p x p cross-product X'X settle the usual, well-conditioned case at a
+    tenth of that: rounding moves them by at most about n eps lambda_max, so a smallest
+    eigenvalue above 1e-8 lambda_max (while n eps < 1e-9) puts the smallest singular value
+    above 1e-4 sigma_max, far above matrix_rank's threshold (n eps sigma_max). Anything
+    closer to collinear is decided by matrix_rank itself.
+    """
+    gram = matrix.T @ matrix
+    if np.isfinite(gram).all() and len(matrix) * np.finfo(float).eps < 1e-9:
+        eigen = np.linalg.eigvalsh(gram)
+        if eigen[-1] > 0 and eigen[0] > 1e-8 * eigen[-1]:
+            return True
+    return np.linalg.matrix_rank(matrix) == matrix.shape[1]
+
+
 def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
             covariates: Sequence[str], exposed: str, unexposed: str
             ) -> tuple[np.ndarray, list[str], np.ndarray, pd.Index, int]:
@@ -137,7 +155,7 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     for covariate in covariates:
         design |= _covariate_columns(series[covariate], keep, covariate, outcome)
     matrix = np.asfortranarray(np.column_stack(list(design.values())))
-    if np.linalg.matrix_rank(matrix) < matrix.shape[1]:
+    if not _full_column_rank(matrix):
         raise DataError(f"adjusted_difference: outcome '{outcome}': the design matrix is "
                         f"rank deficient (columns {list(design)}); a covariate is "
                         "collinear with the others")

@@ -25,7 +25,8 @@ two-sided), which does not rely on large counts, is kept as the extra column ``p
 yes/no outcome often fails to converge; a Poisson regression with a log link estimates the
 same risk ratio, and its robust (sandwich) covariance corrects the Poisson variance, which is
 wrong for a 0/1 outcome. :func:`adjusted_risk_ratio` fits ``log P(y = 1) = b0 + b1 group +
-b2 baseline + covariates`` with statsmodels' ``GLM(family=Poisson)`` and ``cov_type="HC0"``
+b2 baseline + covariates`` by Newton's method (statsmodels' ``GLM(family=Poisson)`` fit where
+Newton does not settle, and in the tests as the reference) with the HC0 sandwich covariance
 (Zou's estimator; R ``sandwich::vcovHC`` must be asked for ``type = "HC0"``, its default is
 HC3) and reports ``exp(b1)`` with its Wald interval and p from the same model.
 
@@ -42,7 +43,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import linalg, special, stats
 
 from burnout.core.errors import DataError, require_columns
 from burnout.core.results import result_frame, tidy_result
@@ -266,27 +267,67 @@ def _nan_adjusted_row(row: dict, note: str) -> dict:
             "ci_high": math.nan, "statistic": math.nan, "p": math.nan, "note": note}
 
 
-def _poisson_hc0(response: np.ndarray, design: np.ndarray, names: list[str]):
-    """Modified Poisson fit (log link, HC0 sandwich covariance) and a note on its fit."""
-    from statsmodels.genmod.families import Poisson
-    from statsmodels.genmod.generalized_linear_model import GLM
+def _newton_poisson(response: np.ndarray, design: np.ndarray):
+    """Poisson log-link maximum likelihood by Newton's method; None if it does not settle.
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        results = GLM(response, design, family=Poisson()).fit(
-            cov_type="HC0", maxiter=200, tol=1e-12)
-    notes = sorted({str(warning.message).splitlines()[0] for warning in caught})
-    if not results.converged:
-        notes.append("the Poisson fit did not converge in 200 iterations")
-    runaway = [name for name, value in zip(names, results.params, strict=True)
+    The log link is canonical, so Newton's method is statsmodels' IRLS, but each step costs
+    one p x p Cholesky solve of X' diag(mu) X instead of IRLS's least-squares solve on the
+    whole n x p design (about ten times faster on a million rows). It stops when a step
+    moves no coefficient by more than 1e-13 of its size, i.e. at machine precision, where
+    IRLS's deviance criterion also stops (statsmodels' fit, the reference, is used when this
+    returns None: no convergence in 100 steps, a coefficient drifting below -15 (quasi-
+    separation, where the notes of that fit apply), or anything not finite).
+    """
+    beta = np.zeros(design.shape[1])
+    beta[0] = math.log(response.mean())  # the intercept column comes first (see _design)
+    with np.errstate(all="ignore"):
+        for _ in range(100):
+            fitted = np.exp(design @ beta)
+            hessian = (design * fitted[:, None]).T @ design
+            try:
+                step = linalg.cho_solve(linalg.cho_factor(hessian), design.T @ (response - fitted))
+            except (linalg.LinAlgError, ValueError):
+                return None
+            beta = beta + step
+            if not np.all(np.isfinite(beta)) or np.any(beta[1:] < -15):
+                return None
+            if np.all(np.abs(step) <= 1e-13 * np.maximum(1.0, np.abs(beta))):
+                fitted = np.exp(design @ beta)
+                bread = linalg.cho_solve(linalg.cho_factor((design * fitted[:, None]).T @ design),
+                                         np.eye(len(beta)))
+                meat = (design * ((response - fitted) ** 2)[:, None]).T @ design
+                return beta, np.sqrt(np.diag(bread @ meat @ bread)), fitted
+    return None
+
+
+def _poisson_hc0(response: np.ndarray, design: np.ndarray, names: list[str]):
+    """Modified Poisson fit (log link, HC0 sandwich covariance): coefficients, their standard
+    errors, and a note on the fit."""
+    settled = _newton_poisson(response, design)
+    if settled is not None:
+        params, errors, fitted = settled
+        notes = []
+    else:
+        from statsmodels.genmod.families import Poisson
+        from statsmodels.genmod.generalized_linear_model import GLM
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results = GLM(response, design, family=Poisson()).fit(
+                cov_type="HC0", maxiter=200, tol=1e-12)
+        params, errors, fitted = results.params, results.bse, results.fittedvalues
+        notes = sorted({str(warning.message).splitlines()[0] for warning in caught})
+        if not results.converged:
+            notes.append("the Poisson fit did not converge in 200 iterations")
+    runaway = [name for name, value in zip(names, params, strict=True)
                if name != GROUP_TERM and value < -15]
     if runaway:
         notes.append(f"no event at some level of {runaway} (their coefficients diverge: "
                      "quasi-separation); the group ratio is the limit")
-    above = int((results.fittedvalues > 1).sum())
+    above = int((fitted > 1).sum())
     if above:
         notes.append(f"{above} fitted risk(s) above 1 (a known property of the log link)")
-    return results, "; ".join(notes)
+    return params, errors, "; ".join(notes)
 
 
 @tidy_result
@@ -391,9 +432,9 @@ def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None =
     if empty:
         return _nan_adjusted_row(row, f"no event in the {' nor the '.join(empty)} group: the "
                                       "log risk ratio is not estimable")
-    results, fit_note = _poisson_hc0(response, design, names)
+    params, errors, fit_note = _poisson_hc0(response, design, names)
     term = names.index(GROUP_TERM)
-    coefficient, log_se = float(results.params[term]), float(results.bse[term])
+    coefficient, log_se = float(params[term]), float(errors[term])
     z_value = float(special.ndtri(0.5 * (1 + confidence)))
     statistic = coefficient / log_se
     return {**row, "estimate": math.exp(coefficient), "se": log_se,
