@@ -214,3 +214,47 @@ def test_counting_applies_only_where_it_reproduces_tableone():
     pd.testing.assert_frame_equal(
         baseline_table(everyone_missing, categorical=["sex"], continuous=["age"]), reference)
     assert reference.loc[reference["level"] == "None", "intervention"].tolist() == ["3 (100.0)"]
+
+
+@st.composite
+def continuous_frames(draw) -> pd.DataFrame:
+    """Two groups (some rows without one) and 1-3 numbers with missing values and ties."""
+    size = draw(st.integers(4, 40))
+    groups = draw(st.lists(st.one_of(st.sampled_from(["intervention", "control"]), st.none()),
+                           min_size=size, max_size=size).filter(
+        lambda drawn: {"intervention", "control"} <= set(drawn)))
+    frame = pd.DataFrame({"group": pd.Series(groups, dtype=object)})
+    for position in range(draw(st.integers(1, 3))):
+        numbers = st.one_of(st.none(), st.integers(0, 5).map(float),
+                            st.floats(-100, 100, allow_nan=False))
+        frame[f"x{position}"] = pd.Series(draw(st.lists(numbers, min_size=size,
+                                                        max_size=size)), dtype=float)
+    return frame
+
+
+@settings(max_examples=40, deadline=None)
+@given(continuous_frames(), st.booleans(), st.integers(0, 2))
+def test_continuous_tables_equal_tableone_on_a_text_group(frame, nonnormal, decimals):
+    """_tableone hands tableone the group as a categorical column: same tables as the text."""
+    import warnings
+
+    from tableone import TableOne
+
+    columns = [column for column in frame.columns if column != "group"]
+    options = {"columns": columns, "categorical": [], "nonnormal": columns if nonnormal else [],
+               "pval": False, "decimals": decimals, "missing": True, "overall": True,
+               "groupby": "group", "order": {"group": ["control", "intervention"]},
+               "smd": True}
+    arguments = (frame, columns, [], options["nonnormal"], "group", ["control", "intervention"],
+                 decimals)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reference = TableOne(frame, **options)
+        except (KeyError, ValueError) as error:  # a group without a value of a column
+            with pytest.raises(type(error)):
+                descriptive._tableone(*arguments)
+            return
+    ours = descriptive._tableone(*arguments)
+    pd.testing.assert_frame_equal(ours.tableone, reference.tableone, check_exact=True)
+    pd.testing.assert_frame_equal(ours.smd_table, reference.smd_table, check_exact=True)
