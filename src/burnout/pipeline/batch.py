@@ -62,11 +62,31 @@ def _notebook(job: tuple[str, str | None]) -> Path | None:
     return path if name and path.is_file() else None
 
 
-def _kernel(job: tuple[str, str | None] | None):
+def _kernel(job: tuple[str, str | None] | None, zygote=None):
     from burnout.pipeline.kernel import StageKernel
 
     notebook = _notebook(job) if job else None
-    return StageKernel(notebook) if notebook else None
+    return StageKernel(notebook, zygote) if notebook else None
+
+
+def _zygote(jobs: list[tuple[str, str | None]]):
+    """A zygote importing the libraries of every job's notebook (None where forking is not
+    available: each kernel is then a process of its own)."""
+    import os
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from burnout.pipeline.dependencies import library_imports
+    from burnout.pipeline.kernel import KERNEL_NAME
+    from burnout.pipeline.zygote import forking_available, start_zygote
+
+    command = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+    if not forking_available() or "-m" not in command:
+        return None
+    notebooks = dict.fromkeys(notebook for notebook in map(_notebook, jobs) if notebook)
+    modules = [name for notebook in notebooks for name in library_imports(notebook)]
+    return start_zygote(command[:command.index("-m")], list(dict.fromkeys(modules)),
+                        dict(os.environ))
 
 
 def run_pending(jobs: list[tuple[str, str | None]],
@@ -81,22 +101,25 @@ def run_pending(jobs: list[tuple[str, str | None]],
     if not jobs:
         return []
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
-    # The kernels of the next AHEAD stages start, and import their libraries, while one runs.
-    kernels = [_kernel(job) for job in jobs[:AHEAD + 1]]
+    zygote = _zygote(jobs)
+    kernels: list = []
     written = []
     try:
+        # The runner's imports (papermill ...) while the zygote imports the stages' libraries.
+        from burnout.pipeline.runner import run_stage
+
+        # The kernels of the next AHEAD stages start, and import their libraries, while one runs.
+        kernels += [_kernel(job, zygote) for job in jobs[:AHEAD + 1]]
         for index, (study, stage) in enumerate(jobs):
             kernel = kernels.pop(0)
             if index + AHEAD + 1 < len(jobs):
-                kernels.append(_kernel(jobs[index + AHEAD + 1]))
+                kernels.append(_kernel(jobs[index + AHEAD + 1], zygote))
             try:
                 if stage is None:
                     from burnout.pipeline.synthesis import run_synthesis
 
                     written.append(run_synthesis(log, kernel=kernel))
                 else:
-                    from burnout.pipeline.runner import run_stage
-
                     written.append(run_stage(study, stage, log, kernel=kernel))
             finally:
                 if kernel is not None:
@@ -105,4 +128,6 @@ def run_pending(jobs: list[tuple[str, str | None]],
         for kernel in kernels:
             if kernel is not None:
                 kernel.close()
+        if zygote is not None:
+            zygote.close()
     return written
