@@ -83,10 +83,27 @@ def _zygote(jobs: list[tuple[str, str | None]]):
     command = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
     if not forking_available() or "-m" not in command:
         return None
-    notebooks = dict.fromkeys(notebook for notebook in map(_notebook, jobs) if notebook)
-    modules = [name for notebook in notebooks for name in library_imports(notebook)]
-    return start_zygote(command[:command.index("-m")], list(dict.fromkeys(modules)),
-                        dict(os.environ))
+
+    def modules() -> list[str]:  # found while the zygote imports ipykernel
+        notebooks = dict.fromkeys(notebook for notebook in map(_notebook, jobs) if notebook)
+        return list(dict.fromkeys(name for notebook in notebooks
+                                  for name in library_imports(notebook)))
+
+    return start_zygote(command[:command.index("-m")], modules, dict(os.environ))
+
+
+def _skip_unused_iri_checker() -> None:
+    """Have jsonschema (imported by nbformat and papermill) find no ``rfc3987_syntax``.
+
+    When installed, jsonschema imports it for the "iri" format checks, and it builds about 35
+    Lark parsers when imported: about 2 s of CPU on this machine before the first stage can run
+    (python-jsonschema/jsonschema#1428). nbformat validates notebooks with no format checker
+    and its schemas use no "iri" format, so this process never needs it; jsonschema then leaves
+    those two formats unchecked, as when the package is absent. Only when jsonschema is not yet
+    imported (else it is too late, and nothing changes).
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # an import of it raises ImportError
 
 
 def run_pending(jobs: list[tuple[str, str | None]],
@@ -101,6 +118,7 @@ def run_pending(jobs: list[tuple[str, str | None]],
     if not jobs:
         return []
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    _skip_unused_iri_checker()
     zygote = _zygote(jobs)
     kernels: list = []
     written = []

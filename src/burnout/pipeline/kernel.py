@@ -116,7 +116,10 @@ def _manager(zygote):
             if not zygote.can_launch(kernel_cmd):
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             provisioner = self.provisioner
-            provisioner.process = zygote.launch(kernel_cmd, kw["env"], kw.get("cwd") or ".")
+            try:
+                provisioner.process = zygote.launch(kernel_cmd, kw["env"], kw.get("cwd") or ".")
+            except OSError:  # the zygote could not fork, or has ended: a process, as before
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
             # The child leads its own session, as jupyter_client's launcher makes it.
             provisioner.pid = provisioner.pgid = provisioner.process.pid
             provisioner.cwd = kw.get("cwd")

@@ -15,6 +15,14 @@ wrote. The child's extension (:func:`burnout.pipeline.kernel.load_ipython_extens
 :mod:`burnout` there, so the audit hook records from the kernel's start, as before; each stage
 still gets a fresh interpreter state (nothing of another stage runs in the zygote).
 
+Fork safety: the zygote has no Python thread and no zmq context when it forks (it refuses to
+fork otherwise: the kernels then start as processes); OpenBLAS's worker threads are shut down
+before a fork and started again in the child by OpenBLAS's own ``pthread_atfork`` handler;
+numpy's global random state is reseeded from the system in each child, as a fresh process
+seeds it (the stages seed their own generators); the child closes every descriptor but stdin,
+stdout and stderr and restores the default SIGINT handler. The kernels share the zygote's
+hash seed, which nothing written depends on (the outputs are byte-identical from run to run).
+
 What an import printed or warned in the zygote is kept per module and written to the warm-up
 log of each stage that imports that module, so it fails that stage as before.
 
@@ -45,6 +53,7 @@ import socket
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 
 __all__ = ["ForkedProcess", "Zygote", "forking_available", "start_zygote"]
 
@@ -146,7 +155,11 @@ class Zygote:
 
     def launch(self, command: list[str], env: dict, cwd: str) -> ForkedProcess:
         """Fork a kernel running ``command``'s arguments with ``env`` in ``cwd``."""
-        reply, fds = self._ask({"fork": command[len(self.prefix) + 2:], "env": env, "cwd": cwd})
+        try:
+            reply, fds = self._ask({"fork": command[len(self.prefix) + 2:], "env": env,
+                                    "cwd": cwd})
+        except ValueError:  # the zygote ended
+            reply, fds = {"error": "it has ended"}, []
         if "error" in reply or not fds:
             raise OSError(f"the kernel zygote could not fork: {reply.get('error')}")
         return ForkedProcess(self, reply["pid"], fds[0])
@@ -176,14 +189,16 @@ class Zygote:
         self.close()
 
 
-def start_zygote(prefix: list[str], modules: list[str], env: dict) -> Zygote | None:
+def start_zygote(prefix: list[str], modules: Callable[[], list[str]],
+                 env: dict) -> Zygote | None:
     """Start a zygote with the kernel's interpreter and flags ``prefix`` (from the kernel spec)
-    that imports ``modules``; ``None`` when forking is unavailable. It returns at once: the
-    zygote imports meanwhile (:meth:`Zygote.ready`; when it fails, kernels start as processes).
+    that imports ipykernel, then ``modules()`` (called while it does); ``None`` when forking is
+    unavailable. It returns at once: the zygote imports meanwhile (:meth:`Zygote.ready`; when
+    it fails, kernels start as processes).
 
     Examples
     --------
-    >>> start_zygote([sys.executable], ["colorsys"], dict(os.environ)) is None
+    >>> start_zygote([sys.executable], lambda: ["colorsys"], dict(os.environ)) is None
     ... # doctest: +SKIP
     False
     """
@@ -198,7 +213,7 @@ def start_zygote(prefix: list[str], modules: list[str], env: dict) -> Zygote | N
         return None
     finally:
         theirs.close()
-    ours.sendall((json.dumps(modules) + "\n").encode())
+    ours.sendall((json.dumps(modules()) + "\n").encode())
     return Zygote(process, ours, list(prefix))
 
 
@@ -273,6 +288,8 @@ def _become_kernel(control: socket.socket, arguments: list[str], env: dict, cwd:
         os.dup2(null, 0)
         os.close(null)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if "numpy.random" in sys.modules:  # its global state, seeded at import, as in a process
+            sys.modules["numpy.random"].seed()  # (the random module reseeds itself after fork)
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env, JPY_PARENT_PID=str(os.getppid()))  # exit when the zygote does
@@ -284,10 +301,10 @@ def _become_kernel(control: socket.socket, arguments: list[str], env: dict, cwd:
         import ipykernel_launcher
         from ipykernel import kernelapp
 
-        # ipykernel reads JPY_PARENT_PID when imported (in the zygote): its parent is the zygote.
-        sys.argv = [ipykernel_launcher.__file__, *arguments,
-                    f"--IPKernelApp.parent_handle={os.getppid()}"]
-        kernelapp.launch_new_instance()
+        sys.argv = [ipykernel_launcher.__file__, *arguments]
+        # ipykernel read JPY_PARENT_PID when the zygote imported it: the parent is the zygote.
+        kernelapp.launch_new_instance(argv=[*arguments,
+                                            f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
@@ -304,11 +321,12 @@ def _become_kernel(control: socket.socket, arguments: list[str], env: dict, cwd:
 def _serve(control: socket.socket) -> None:
     """Import the modules the client sends, then fork one kernel per request until EOF."""
     reader = control.makefile("r", encoding="utf-8")
-    modules = json.loads(reader.readline())
-    # The cwd must not shadow a library (the script's folder is first on sys.path): as
-    # ipykernel_launcher, the kernel starts without it and IPython adds the cwd back.
-    del sys.path[0]
+    # The script's folder must not shadow a library: as ipykernel_launcher does with the cwd,
+    # the kernel starts without it (IPython then adds the cwd).
+    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]
     printed = {name: _import_quietly(name) for name in _KERNEL_MODULES}
+    modules = json.loads(reader.readline() or "[]")
     with _as_in_a_kernel():
         printed.update((name, _import_quietly(name)) for name in modules)
     import threading
@@ -326,7 +344,11 @@ def _serve(control: socket.socket) -> None:
             reply = {"status": os.waitstatus_to_exitcode(status)}
             control.sendall((json.dumps(reply) + "\n").encode())
             continue
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as error:  # the client then starts the kernel as a process
+            control.sendall((json.dumps({"error": str(error)}) + "\n").encode())
+            continue
         if pid == 0:
             _become_kernel(control, request["fork"], request["env"], request["cwd"], printed)
         pidfd = os.pidfd_open(pid)
