@@ -198,9 +198,10 @@ def start_zygote(prefix: list[str], modules: Callable[[], list[str]],
 
     Examples
     --------
-    >>> start_zygote([sys.executable], lambda: ["colorsys"], dict(os.environ)) is None
-    ... # doctest: +SKIP
-    False
+    >>> started = start_zygote([sys.executable], lambda: ["colorsys"], dict(os.environ))
+    >>> started is None or started.ready()  # None where forking is unavailable
+    True
+    >>> started is None or started.close()
     """
     if not forking_available():
         return None
