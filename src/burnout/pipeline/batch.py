@@ -7,9 +7,12 @@ as ``python -m burnout run <study> <stage>`` would, one fresh kernel per stage w
 parameters, audit, failure handling and atomic writes (:func:`burnout.pipeline.runner.run_stage`),
 but it imports papermill once, and it starts each stage's kernel while the previous stage runs, so
 the kernel has imported the stage's libraries when the stage begins
-(:class:`burnout.pipeline.kernel.StageKernel`). Then ``make build`` finds every stage it ran up to
-date, and runs whatever else is left. The first failure stops the run (the stages after it are
-not run; their outputs stay as they were), as it stops make.
+(:class:`burnout.pipeline.kernel.StageKernel`). On Linux the kernels are forked from a zygote
+(:mod:`burnout.pipeline.zygote`) that imported ipykernel and every pending stage's libraries
+once, while this process imported the runner; elsewhere each kernel is a process importing them
+itself. Then ``make build`` finds every stage it ran up to date, and runs whatever else is left.
+The first failure stops the run (the stages after it are not run; their outputs stay as they
+were), as it stops make.
 """
 
 from __future__ import annotations
