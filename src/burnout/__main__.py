@@ -18,8 +18,9 @@ _SLOW_UNUSED_MODULES = ("rfc3987_syntax",)
 
 
 def _run(args: argparse.Namespace) -> int:
-    # batch: each stage's kernel is started before this process imports the runner (papermill,
-    # pandas), and the next stage's while one runs; burnout.pipeline.runner does the rest.
+    # batch: the kernels' zygote imports the stages' libraries while this process imports the
+    # runner (papermill, pandas), and the next stage's kernel starts while one runs;
+    # burnout.pipeline.runner does the rest.
     from burnout.pipeline.batch import run_pending
 
     if args.stages:

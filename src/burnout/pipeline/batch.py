@@ -7,9 +7,12 @@ as ``python -m burnout run <study> <stage>`` would, one fresh kernel per stage w
 parameters, audit, failure handling and atomic writes (:func:`burnout.pipeline.runner.run_stage`),
 but it imports papermill once, and it starts each stage's kernel while the previous stage runs, so
 the kernel has imported the stage's libraries when the stage begins
-(:class:`burnout.pipeline.kernel.StageKernel`). Then ``make build`` finds every stage it ran up to
-date, and runs whatever else is left. The first failure stops the run (the stages after it are
-not run; their outputs stay as they were), as it stops make.
+(:class:`burnout.pipeline.kernel.StageKernel`). On Linux the kernels are forked from a zygote
+(:mod:`burnout.pipeline.zygote`) that imported ipykernel and every pending stage's libraries
+once, while this process imported the runner; elsewhere each kernel is a process importing them
+itself. Then ``make build`` finds every stage it ran up to date, and runs whatever else is left.
+The first failure stops the run (the stages after it are not run; their outputs stay as they
+were), as it stops make.
 """
 
 from __future__ import annotations
@@ -62,11 +65,48 @@ def _notebook(job: tuple[str, str | None]) -> Path | None:
     return path if name and path.is_file() else None
 
 
-def _kernel(job: tuple[str, str | None] | None):
+def _kernel(job: tuple[str, str | None] | None, zygote=None):
     from burnout.pipeline.kernel import StageKernel
 
     notebook = _notebook(job) if job else None
-    return StageKernel(notebook) if notebook else None
+    return StageKernel(notebook, zygote) if notebook else None
+
+
+def _zygote(jobs: list[tuple[str, str | None]]):
+    """A zygote importing the libraries of every job's notebook (None where forking is not
+    available: each kernel is then a process of its own)."""
+    import os
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from burnout.pipeline.dependencies import library_imports
+    from burnout.pipeline.kernel import KERNEL_NAME
+    from burnout.pipeline.zygote import forking_available, start_zygote
+
+    command = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+    if not forking_available() or "-m" not in command:
+        return None
+
+    def modules() -> list[str]:  # found while the zygote imports ipykernel
+        notebooks = dict.fromkeys(notebook for notebook in map(_notebook, jobs) if notebook)
+        return list(dict.fromkeys(name for notebook in notebooks
+                                  for name in library_imports(notebook)))
+
+    return start_zygote(command[:command.index("-m")], modules, dict(os.environ))
+
+
+def _skip_unused_iri_checker() -> None:
+    """Have jsonschema (imported by nbformat and papermill) find no ``rfc3987_syntax``.
+
+    When installed, jsonschema imports it for the "iri" format checks, and it builds about 35
+    Lark parsers when imported: about 2 s of CPU on this machine before the first stage can run
+    (python-jsonschema/jsonschema#1428). nbformat validates notebooks with no format checker
+    and its schemas use no "iri" format, so this process never needs it; jsonschema then leaves
+    those two formats unchecked, as when the package is absent. Only when jsonschema is not yet
+    imported (else it is too late, and nothing changes).
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # an import of it raises ImportError
 
 
 def run_pending(jobs: list[tuple[str, str | None]],
@@ -81,22 +121,26 @@ def run_pending(jobs: list[tuple[str, str | None]],
     if not jobs:
         return []
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
-    # The kernels of the next AHEAD stages start, and import their libraries, while one runs.
-    kernels = [_kernel(job) for job in jobs[:AHEAD + 1]]
+    _skip_unused_iri_checker()
+    zygote = _zygote(jobs)
+    kernels: list = []
     written = []
     try:
+        # The runner's imports (papermill ...) while the zygote imports the stages' libraries.
+        from burnout.pipeline.runner import run_stage
+
+        # The kernels of the next AHEAD stages start, and import their libraries, while one runs.
+        kernels += [_kernel(job, zygote) for job in jobs[:AHEAD + 1]]
         for index, (study, stage) in enumerate(jobs):
             kernel = kernels.pop(0)
             if index + AHEAD + 1 < len(jobs):
-                kernels.append(_kernel(jobs[index + AHEAD + 1]))
+                kernels.append(_kernel(jobs[index + AHEAD + 1], zygote))
             try:
                 if stage is None:
                     from burnout.pipeline.synthesis import run_synthesis
 
                     written.append(run_synthesis(log, kernel=kernel))
                 else:
-                    from burnout.pipeline.runner import run_stage
-
                     written.append(run_stage(study, stage, log, kernel=kernel))
             finally:
                 if kernel is not None:
@@ -105,4 +149,6 @@ def run_pending(jobs: list[tuple[str, str | None]],
         for kernel in kernels:
             if kernel is not None:
                 kernel.close()
+        if zygote is not None:
+            zygote.close()
     return written

@@ -147,5 +147,12 @@ def library_imports(notebook: Path) -> list[str]:
         if cell["cell_type"] == "code":
             names += _library_names("".join(cell["source"]))
     for name in sorted(module_closure(notebook_imports(notebook))):
-        names += _library_names(_module_file(name).read_text(encoding="utf-8"))
+        names += _module_libraries(name)
     return list(dict.fromkeys(names))
+
+
+@cache
+def _module_libraries(name: str) -> tuple[str, ...]:
+    """:func:`_library_names` of module ``name``'s source, parsed once per process (the batch
+    asks for the libraries of every pending stage, whose modules overlap)."""
+    return tuple(_library_names(_module_file(name).read_text(encoding="utf-8")))

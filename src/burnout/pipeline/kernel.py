@@ -13,6 +13,11 @@ libraries read no project file, and no module of the stage's is imported before 
 executes the notebook on this kernel. The cells find the libraries imported, and the executed
 notebook is the same (counts, outputs).
 
+Given a zygote (:mod:`burnout.pipeline.zygote`, Linux only), the kernel is not a new process
+importing everything again but a fork of the zygote, which imported ipykernel and the libraries
+once; the manager launches it through :class:`_ForkingKernelManager`. Without one (another
+platform, a single ``python -m burnout run``), the kernel is a process of its own, as before.
+
 What an import prints or warns while the kernel warms up is written to a log in the scratch
 folder (:attr:`StageKernel.warm_log`); the runner fails the stage on it, as it fails a stage whose
 notebook writes to stderr.
@@ -58,16 +63,14 @@ class StageKernel:
     ('StageKernel', 'burnout')
     """
 
-    def __init__(self, notebook: Path) -> None:
-        from jupyter_client.manager import KernelManager
-
+    def __init__(self, notebook: Path, zygote=None) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="burnout-run-")
         self.scratch = Path(self._folder.name)
         self.audit_log = self.scratch / "audit.log"
         self.warm_log = self.scratch / "warm-up.log"
         # A local IPC transport (sockets in the scratch folder): nothing listens on the network.
-        self.manager = KernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                                     ip=str(self.scratch / "kernel"))
+        self.manager = _manager(zygote)(kernel_name=KERNEL_NAME, transport="ipc",
+                                        ip=str(self.scratch / "kernel"))
         environment = {**os.environ, AUDIT_VARIABLE: str(self.audit_log),
                        WARM_VARIABLE: " ".join(library_imports(notebook)),
                        WARM_LOG_VARIABLE: str(self.warm_log)}
@@ -96,6 +99,34 @@ class StageKernel:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _manager(zygote):
+    """The KernelManager class: one that forks the kernel from ``zygote``, if any."""
+    from jupyter_client.manager import KernelManager
+
+    if zygote is None:
+        return KernelManager
+
+    class _ForkingKernelManager(KernelManager):
+        """Launches the kernel as a fork of the zygote; the provisioner then watches, signals
+        and stops it as the process it would have started itself."""
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            if not zygote.can_launch(kernel_cmd):
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            provisioner = self.provisioner
+            try:
+                provisioner.process = zygote.launch(kernel_cmd, kw["env"], kw.get("cwd") or ".")
+            except OSError:  # the zygote could not fork, or has ended: a process, as before
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            # The child leads its own session, as jupyter_client's launcher makes it.
+            provisioner.pid = provisioner.pgid = provisioner.process.pid
+            provisioner.cwd = kw.get("cwd")
+            self._reconcile_connection_info(provisioner.connection_info)
+            return None
+
+    return _ForkingKernelManager
 
 
 def _import(name: str) -> None:
@@ -145,4 +176,5 @@ def load_ipython_extension(shell) -> None:
         warnings.showwarning = shown
     log = os.environ.get(WARM_LOG_VARIABLE)
     if captured.getvalue() and log:
-        Path(log).write_text(captured.getvalue(), encoding="utf-8")
+        with open(log, "a", encoding="utf-8") as handle:  # after what the zygote's imports wrote
+            handle.write(captured.getvalue())
