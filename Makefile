@@ -122,7 +122,7 @@ test: lint ## ruff, then unit and doctests, nbval, rebuild check (with audit) si
 	if [ $${#failed[@]} -gt 0 ]; then echo "make test: failed: $${failed[*]}"; exit 1; fi
 
 test-fast: $(VENV_STAMP) ## the inner loop: unit tests and doctests, without the slow end-to-end ones
-	$(VENV)/bin/pytest -q -n 2 -m "not slow" --doctest-modules tests src/burnout
+	$(VENV)/bin/pytest -q -n 2 --dist worksteal -m "not slow" --doctest-modules tests src/burnout
 
 lint: $(VENV_STAMP) ## ruff on src and tests
 	$(VENV)/bin/ruff check src tests
