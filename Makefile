@@ -101,25 +101,45 @@ build: $(VENV_STAMP) $(STUDY_TARGETS) $(if $(EVERY_STUDY),$(SYNTHESIS_TARGET))
 	@echo "all outputs up to date for: $(STUDIES)$(if $(EVERY_STUDY), and the evidence synthesis)"
 
 # --- tests -------------------------------------------------------------------------------------
-test: lint unit nbval rebuild-check ## ruff, unit and doctests, nbval, rebuild check (with audit)
+# After ruff, the three parts run side by side, each as its own `make` (no -j: the builds that the
+# tests and the rebuild check start see a plain make's MAKEFLAGS), its output kept in
+# .build/test/<part>.log and printed whole, in this order, once the part ends. On two cores the
+# unit tests' two workers leave the processors idle while they wait (a kernel starting, a
+# subprocess's build); nbval and the rebuild check, about one core each, fill that time.
+TEST_PARTS := unit nbval rebuild-check
+# Through a variable, $(MAKE) is not run by `make -n test`, which prints the recipe as before.
+PART_MAKE = $(MAKE) --no-print-directory
+test: lint ## ruff, then unit and doctests, nbval, rebuild check (with audit) side by side
+	@mkdir -p $(BUILD)/test
+	@parts=($(TEST_PARTS)); pids=(); failed=(); \
+	for part in "$${parts[@]}"; do \
+	  $(PART_MAKE) $$part > $(BUILD)/test/$$part.log 2>&1 & pids+=($$!); \
+	done; \
+	for index in "$${!parts[@]}"; do \
+	  if wait "$${pids[$$index]}"; then outcome=passed; else outcome=FAILED; failed+=("$${parts[$$index]}"); fi; \
+	  echo "--- make $${parts[$$index]}: $$outcome"; cat "$(BUILD)/test/$${parts[$$index]}.log"; \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "make test: failed: $${failed[*]}"; exit 1; fi
 
 test-fast: $(VENV_STAMP) ## the inner loop: unit tests and doctests, without the slow end-to-end ones
-	$(VENV)/bin/pytest -q -n 2 -m "not slow" --doctest-modules tests src/burnout
+	$(VENV)/bin/pytest -q -n 2 --dist worksteal -m "not slow" --doctest-modules tests src/burnout
 
 lint: $(VENV_STAMP) ## ruff on src and tests
 	$(VENV)/bin/ruff check src tests
 
 unit: $(VENV_STAMP) ## pytest: unit, doctest, property, bad-input and end-to-end tests
-	$(VENV)/bin/pytest -q -n 2 --doctest-modules tests src/burnout
+	$(VENV)/bin/pytest -q -n 2 --dist worksteal --doctest-modules tests src/burnout
 
 doctest: $(VENV_STAMP) ## the docstring examples of src/burnout
 	$(VENV)/bin/pytest -q --doctest-modules src/burnout
 
-# One worker: nbval starts its kernels on TCP ports that jupyter_client picks by binding port 0
-# and releasing it, so two kernels started at once by two workers can draw the same port and one
-# dies before it replies ("Kernel died before replying to kernel_info", seen once in CI).
+# nbval's kernels listen on Unix sockets (tests/nbval_ipc.py), not on TCP ports, which
+# jupyter_client picks by binding port 0 and releasing it: a kernel started at the same moment by
+# another process (`make test` runs the unit tests and the rebuild check alongside) could draw
+# the same port and die before it replies ("Kernel died before replying to kernel_info", seen
+# once in CI). One worker: `make test` keeps the other core busy.
 nbval: $(VENV_STAMP) ## re-execute the committed executed notebooks and compare their outputs
-	$(VENV)/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	$(PY) -m pytest -q -p no:cacheprovider -p tests.nbval_ipc --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  $(foreach s,$(STUDIES),reports/$(s)/*.ipynb) $(if $(EVERY_STUDY),reports/synthesis/*.ipynb)
 

@@ -106,3 +106,62 @@ def tiny_project(tmp_path: Path):
         )
 
     return root, run
+
+
+# --- scheduling of the end-to-end tests under pytest-xdist (`make test`) -------------------------
+# What each hook changes is when a test runs, never what it checks.
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the modules holding end-to-end (``slow``) tests first, each module kept in one piece.
+
+    Under ``--dist worksteal`` a worker that runs out of tests takes half of the other's queue
+    from its end: with the long tests queued first, the last tests of the session are short ones
+    and neither worker waits on the other at the end. A module's tests stay together (its
+    module-scoped fixtures are set up once per worker that runs it).
+    """
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    slow = [name for name, members in modules.items()
+            if any(member.get_closest_marker("slow") for member in members)]
+    items[:] = [item for name in [*slow, *(name for name in modules if name not in slow)]
+                for item in modules[name]]
+
+
+# The builds of the invented user studies (tests/pipeline/test_user_studies.py, shared by
+# tests/pipeline/test_synthesis.py) run once per session, behind a file lock. Built lazily, they
+# ran one after the other as tests reached them, the other worker waiting on the lock; built
+# here at each worker's start, the workers split them.
+_USER_STUDIES = Path(__file__).resolve().parent / "pipeline" / "test_user_studies.py"
+_BUILDS_NEEDED_BY = ("built", "synthesised")
+
+
+def _user_studies_module():
+    import importlib.util
+
+    name = "user_studies_builder"  # as tests/pipeline/test_synthesis.py loads it
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, _USER_STUDIES)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_studies_built_early(request, tmp_path_factory):
+    """Under xdist, when a selected test needs a user study's build: build this worker's share.
+
+    Worker k of n builds every n-th study from the k-th (each build is ~1 core for 40-60 s).
+    Without xdist, or when no selected test needs a build, nothing happens here.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if not worker.startswith("gw") or count < 2 or not any(
+            set(_BUILDS_NEEDED_BY) & set(getattr(item, "fixturenames", ()))
+            for item in request.session.items):
+        return
+    module = _user_studies_module()
+    for study in module.STUDIES[int(worker[2:])::count]:
+        module.build_study(study, tmp_path_factory)

@@ -8,6 +8,7 @@ script that fails) are all reported by the protocol, which ``--dump-dom`` would 
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -166,12 +167,22 @@ def test_site_before_the_pipeline_ran_says_what_to_do(tiny_project):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site built from the repository's committed outputs (nothing is executed)."""
-    work = tmp_path_factory.mktemp("site")
-    started = time.perf_counter()
-    index = build_site(work / "site", work=work / "work")
-    print(f"site built in {time.perf_counter() - started:.1f} s")
-    return index.parent
+    """The site built from the repository's committed outputs (nothing is executed).
+
+    Built once per session: pytest-xdist workers that both run tests of this module share the
+    build (a file lock serialises them), as the site is only read.
+    """
+    base = tmp_path_factory.getbasetemp()
+    work = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "site"
+    work.mkdir(exist_ok=True)
+    with open(work / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (work / "built").is_file():
+            started = time.perf_counter()
+            index = build_site(work / "site", work=work / "work")
+            print(f"site built in {time.perf_counter() - started:.1f} s")
+            (work / "built").write_text(str(index.parent), encoding="utf-8")
+    return Path((work / "built").read_text(encoding="utf-8"))
 
 
 def _built_sections() -> list[str]:
