@@ -40,7 +40,7 @@ def _reference_table(records: list[list[str]]) -> dict[str, list]:
     return {name: [row[i] or None for row in records[1:]] for i, name in enumerate(header)}
 
 
-_CELL = st.text(alphabet=st.sampled_from(list("ab1 ,;\"\t\r\n\x00é€x")), max_size=6)
+_CELL = st.text(alphabet=st.sampled_from(list("ab1 ,;\"\t\r\n\x00é€x")), max_size=12)
 
 
 @st.composite
@@ -56,7 +56,10 @@ def _files(draw) -> bytes:
     for _ in range(draw(st.integers(1 if regular else 0, 6))):
         count = width if regular or draw(st.integers(0, 4)) else draw(st.integers(0, width + 2))
         if regular or draw(st.integers(0, 3)):
-            cells = draw(st.lists(st.sampled_from(["", "4", "ab", "é€", " 1 "]),
+            # short cells (cut out with NumPy) and long ones (over 16 bytes: pandas)
+            cells = draw(st.lists(st.sampled_from(["", "4", "ab", "é€", " 1 ", "12345678",
+                                                   "R_1a2B3c4D5", "é€ long text ", "  ",
+                                                   "2024-03-01 10:00:00", "9 bytes é"]),
                                   min_size=count, max_size=count))
         else:
             cells = draw(st.lists(_CELL, min_size=count, max_size=count))
@@ -138,3 +141,15 @@ def test_wrong_format_refused_the_same_way_on_the_fast_path(tmp_path):
     with pytest.raises(ValidationError, match="looks like a Qualtrics export"):
         read_export(tmp_path, "q.csv")
     assert isinstance(regular_table((tmp_path / "q.csv").read_bytes())[1], pd.DataFrame)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_many_distinct_short_cells_and_long_cells(newline):
+    # 300 rows: ids mostly distinct (left to pandas), answers few (NumPy), times long
+    rows = [f"S{i:03d},{'é' if i % 7 else ''}{i % 5},2024-03-01 10:{i % 60:02d}:00,{i % 3 or ''}"
+            for i in range(300)]
+    text = newline.join(["id,q1,submitted,q2", *rows[:150], "", *rows[150:]]) + newline
+    head, table, lines = regular_table(text.encode("utf-8"))
+    records, reference_lines = _reference(text)
+    assert lines == reference_lines[1:] and head == records[:3]
+    assert table.to_dict("list") == _reference_table(records)

@@ -11,6 +11,7 @@ import csv
 import difflib
 import gc
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = ["FORMATS", "Export", "fail", "read_text", "read_data", "split_records
 FORMATS = ("csv", "qualtrics", "redcap")
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_VISIBLE = re.compile(rb"\S")  # what bytes.strip() does not remove
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 RESAVE = "re-download the export, or open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
 
@@ -117,7 +119,7 @@ def _file_bytes(folder, file: str) -> tuple[bytes, int]:
         raise fail(file, None, None, None, "the file is UTF-16 text (as Qualtrics' TSV download "
                    "or Excel's 'Unicode Text' write it), not CSV; download the export as CSV")
     skipped = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
-    if not data[skipped:].strip():
+    if _VISIBLE.search(data, skipped) is None:  # only white space (no copy of the data)
         raise fail(file, None, None, None, "the file is empty (no header line and no rows); "
                    "download the export again")
     return data, skipped

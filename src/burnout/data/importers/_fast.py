@@ -27,6 +27,8 @@ _LF, _CR, _COMMA = 10, 13, 44
 # The csv module refuses a field longer than this (csv.field_size_limit()): leave such a
 # file to the general reading, which says so.
 _LONGEST_LINE = 131072
+# Columns whose cells are at most this many bytes are cut out of the file with NumPy.
+_SHORT = 16
 
 
 def _line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -51,10 +53,56 @@ def _line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | Non
     return starts, ends, after
 
 
-def _cells_per_line(data: bytes, starts: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """Number of commas + 1 on every line (no quotes, so every comma separates cells)."""
-    commas = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _COMMA)
-    return np.searchsorted(commas, after) - np.searchsorted(commas, starts) + 1
+def _comma_grid(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                width: int) -> np.ndarray | None:
+    """The positions of the commas of the body lines (``starts``, ``ends``) as one row of
+    ``width - 1`` per line, or ``None`` when a line has another number of cells.
+
+    The commas are sorted and the lines disjoint: when there are exactly ``width - 1`` per
+    line in all and each row of the grid lies within its own line, every line has exactly
+    ``width - 1`` (no quotes, so every comma separates cells)."""
+    commas = np.flatnonzero(codes == _COMMA)
+    commas = commas[np.searchsorted(commas, starts[0]):]
+    if len(commas) != len(starts) * (width - 1):
+        return None
+    grid = commas.reshape(len(starts), width - 1)
+    if (grid[:, 0] < starts).any() or (grid[:, -1] >= ends).any():
+        return None
+    return grid
+
+
+def _short_cells(codes: np.ndarray, windows: np.ndarray, begin: np.ndarray, end: np.ndarray,
+                 longest: int) -> np.ndarray | None:
+    """The cells ``codes[begin:end]`` of one column, none longer than ``longest`` bytes, as
+    ``str`` (``None`` when empty): each distinct cell decoded once, in NumPy rather than one
+    Python string per cell (answer codes, yes/no, sites, groups: few distinct short values).
+    ``None`` when most cells differ (ids): pandas boxes those faster.
+
+    Each cell's bytes are copied into a fixed-width row (zeros after the cell: the file has
+    no NUL byte, so the row's bytes are the cell's), and the distinct rows numbered by
+    hashing their 8-byte words (``windows``: the ``_SHORT`` bytes from every position).
+    """
+    if longest <= 1:  # one byte: an ASCII character (a longer one takes several bytes)
+        characters = np.empty(128, dtype=object)
+        characters[:] = [None] + [chr(code) for code in range(1, 128)]
+        return characters[np.where(end > begin, codes[np.minimum(begin, len(codes) - 1)], 0)]
+    width = 8 * -(-longest // 8)
+    block = windows[begin, :width]  # a copy: (cells, width) bytes from each cell's start
+    block[np.arange(width) >= (end - begin)[:, None]] = 0
+    inverse = np.zeros(len(begin), dtype=np.int64)
+    for word in block.view(np.uint64).T:
+        numbers, distinct = pd.factorize(word)
+        inverse = pd.factorize(inverse * len(distinct) + numbers)[0]
+    count = int(inverse.max()) + 1
+    if count > max(len(begin) // 4, 64):
+        return None
+    # factorize numbers in order of first appearance: a number's first cell is where the
+    # running maximum grows
+    running = np.maximum.accumulate(inverse)
+    first = np.flatnonzero(np.concatenate([[True], running[1:] > running[:-1]]))
+    texts = np.empty(count, dtype=object)
+    texts[:] = [row.tobytes().rstrip(b"\x00").decode("utf-8") or None for row in block[first]]
+    return texts[inverse]
 
 
 def _regular_header(names: list[str]) -> bool:
@@ -65,6 +113,44 @@ def _regular_header(names: list[str]) -> bool:
 
 def _split(data: bytes, start: int, end: int) -> list[str]:
     return data[start:end].decode("utf-8").split(",")
+
+
+def _columns(data: bytes, names: list[str], starts: np.ndarray, ends: np.ndarray,
+             body: np.ndarray, first: int) -> dict[str, np.ndarray] | None:
+    """The cells of every column (object arrays, ``None`` when empty) of the ``body`` lines
+    under the header on line index ``first``; ``None`` when a row is not as wide as the
+    header."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    grid = _comma_grid(codes, starts[body], ends[body], len(names))
+    if grid is None:
+        return None
+    begins = [starts[body], *(grid[:, k] + 1 for k in range(len(names) - 1))]
+    finishes = [*(grid[:, k] for k in range(len(names) - 1)), ends[body]]
+    del grid
+    longest = [int((finish - begin).max()) for begin, finish in zip(begins, finishes,
+                                                                    strict=True)]
+    padded = np.concatenate([codes, np.zeros(_SHORT, dtype=np.uint8)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, _SHORT)
+    columns = {}
+    for name, begin, finish, size in zip(names, begins, finishes, longest, strict=True):
+        cells = _short_cells(codes, windows, begin, finish, size) if size <= _SHORT else None
+        if cells is not None:
+            columns[name] = cells
+    del begins, finishes, windows, padded
+    long = [position for position, name in enumerate(names) if name not in columns]
+    if long:  # ids, e-mail addresses, times: mostly distinct, boxed by pandas' C parser
+        table = pd.read_csv(io.BytesIO(data), header=None, names=list(range(len(names))),
+                            usecols=long, skiprows=first + 1, dtype=object, na_values=[""],
+                            keep_default_na=False, skip_blank_lines=False, engine="c",
+                            quoting=csv.QUOTE_NONE, encoding="utf-8")
+        if len(table) != len(starts) - first - 1:
+            return None
+        rows = body - first - 1  # rows of the blank lines are left out
+        for position in long:
+            cells = table[position].to_numpy(dtype=object)[rows]  # a copy, to write None in
+            cells[pd.isna(cells)] = None
+            columns[names[position]] = cells
+    return columns
 
 
 def regular_table(data: bytes) -> tuple[list[list[str]], pd.DataFrame, list[int]] | None:
@@ -88,7 +174,7 @@ def regular_table(data: bytes) -> tuple[list[list[str]], pd.DataFrame, list[int]
     bounds = _line_bounds(data)
     if bounds is None:
         return None
-    starts, ends, after = bounds
+    starts, ends, _ = bounds
     filled = np.flatnonzero(ends > starts)  # blank lines hold no record
     if len(filled) < 2 or (ends - starts).max() >= _LONGEST_LINE:
         return None
@@ -96,20 +182,10 @@ def regular_table(data: bytes) -> tuple[list[list[str]], pd.DataFrame, list[int]
     names = _split(data, starts[first], ends[first])
     body = filled[1:]
     if not _regular_header(names) or \
-            (_cells_per_line(data, starts[body], after[body]) != len(names)).any() or \
             not any(cell.strip() for cell in _split(data, starts[last], ends[last])):
         return None
     head = [_split(data, starts[line], ends[line]) for line in filled[:3]]
-    table = pd.read_csv(io.BytesIO(data), header=None, names=list(range(len(names))),
-                        skiprows=int(first) + 1, dtype=object, na_values=[""],
-                        keep_default_na=False, skip_blank_lines=False, engine="c",
-                        quoting=csv.QUOTE_NONE, encoding="utf-8")
-    rows = body - first - 1  # rows of the blank lines are left out
-    if len(table) != len(starts) - first - 1:
+    columns = _columns(data, names, starts, ends, body, int(first))
+    if columns is None:
         return None
-    columns = {}
-    for position, name in enumerate(names):
-        cells = table[position].to_numpy(dtype=object)[rows]  # a copy, to write None in
-        cells[pd.isna(cells)] = None
-        columns[name] = cells
     return head, pd.DataFrame(columns, columns=names, dtype=object), (body + 1).tolist()
