@@ -355,19 +355,21 @@ def _rows(frame: pd.DataFrame):
 def _items_table(study: Study, responses: dict[str, pd.DataFrame]) -> pd.DataFrame:
     item_columns = [item for mapping in study.instruments
                     for item in load_instrument(mapping.name).items]
-    frames = []
-    for position, wave in enumerate(study.waves):
-        kept = responses[wave.time]
-        frame = pd.DataFrame({"student_id": kept["participant"].astype(str).to_numpy(),
-                              "wave": wave.time, "_order": position})
-        for column in item_columns:
-            frame[column] = pd.array(kept[column].to_numpy(), dtype="Float64").round().astype(
-                "Int64")
-        frames.append(frame)
-    items = pd.concat(frames, ignore_index=True)
-    # sort_values(["student_id", "_order"], kind="stable"), on integer keys (much faster)
-    order = np.lexsort((items["_order"].to_numpy(), text_ranks(items["student_id"])))
-    return items.iloc[order].drop(columns="_order").reset_index(drop=True)
+    kept = [responses[wave.time] for wave in study.waves]
+    ids = np.concatenate([frame["participant"].astype(str).to_numpy(dtype=object)
+                          for frame in kept])
+    position = np.concatenate([np.full(len(frame), index) for index, frame in enumerate(kept)])
+    # sorted by student_id, then wave order, on integer keys (much faster); every column is
+    # put together and reordered once (a million participants: a copy of the table costs
+    # hundreds of megabytes)
+    order = np.lexsort((position, text_ranks(pd.Series(ids, dtype=object))))
+    times = np.array([wave.time for wave in study.waves], dtype=object)
+    columns = {"student_id": ids[order], "wave": times[position[order]]}
+    for column in item_columns:
+        values = np.concatenate([frame[column].to_numpy(dtype=float, na_value=np.nan)
+                                 for frame in kept])
+        columns[column] = pd.array(values[order], dtype="Float64").round().astype("Int64")
+    return pd.DataFrame(columns)
 
 
 def clean_study(study: Study, *, population: str = "complete_cases",
