@@ -124,19 +124,18 @@ def _columns(data: bytes, names: list[str], starts: np.ndarray, ends: np.ndarray
     grid = _comma_grid(codes, starts[body], ends[body], len(names))
     if grid is None:
         return None
-    begins = [starts[body], *(grid[:, k] + 1 for k in range(len(names) - 1))]
-    finishes = [*(grid[:, k] for k in range(len(names) - 1)), ends[body]]
-    del grid
-    longest = [int((finish - begin).max()) for begin, finish in zip(begins, finishes,
-                                                                    strict=True)]
     padded = np.concatenate([codes, np.zeros(_SHORT, dtype=np.uint8)])
     windows = np.lib.stride_tricks.sliding_window_view(padded, _SHORT)
     columns = {}
-    for name, begin, finish, size in zip(names, begins, finishes, longest, strict=True):
+    last = len(names) - 1
+    for k, name in enumerate(names):  # one column's bounds at a time (a million rows each)
+        begin = starts[body] if k == 0 else grid[:, k - 1] + 1
+        finish = ends[body] if k == last else grid[:, k]
+        size = int((finish - begin).max())
         cells = _short_cells(codes, windows, begin, finish, size) if size <= _SHORT else None
         if cells is not None:
             columns[name] = cells
-    del begins, finishes, windows, padded
+    del grid, windows, padded
     long = [position for position, name in enumerate(names) if name not in columns]
     if long:  # ids, e-mail addresses, times: mostly distinct, boxed by pandas' C parser
         table = pd.read_csv(io.BytesIO(data), header=None, names=list(range(len(names))),
