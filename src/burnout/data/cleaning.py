@@ -452,15 +452,18 @@ def clean_study(study: Study, *, population: str = "complete_cases",
         raise ValidationError(problems)
     roster = _first_wave_covariates(study, roster, roster_export, wave_exports[0],
                                     responses["pre"])
+    # The columns each export really has, for the codebook's list of unused columns; then
+    # the exports are let go (gigabytes at a million participants) before the tables are made.
+    export_columns = {export.file: list(export.table.columns)
+                      for export in (roster_export, *wave_exports)}
+    del roster_export, wave_exports
     participants = _participants(study, roster, responses, population, per_protocol,
                                  per_protocol_min_sessions, log)
     exclusions = log.table()
     enrolled = participants if study.has_groups else participants.assign(group="all")
     groups = ("intervention", "control") if study.has_groups else ("all",)
     waves = _waves_table(study, responses)
-    # The columns each export really has, for the codebook's list of unused columns.
-    waves.attrs["export_columns"] = {export.file: list(export.table.columns)
-                                     for export in (roster_export, *wave_exports)}
+    waves.attrs["export_columns"] = export_columns
     tables = {"participants": participants, "items": _items_table(study, responses),
               "waves": waves, "exclusions": exclusions,
               "flow": flow_from_exclusions(enrolled, exclusions, flow_steps, groups)}
