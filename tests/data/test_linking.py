@@ -321,3 +321,61 @@ def test_flow_agrees_with_sets_of_ids(enrolled, logged, steps):
     for groups in (("intervention", "control"), ("all",)):
         pd.testing.assert_frame_equal(flow_from_exclusions(roster, log, steps, groups),
                                       _old_flow_from_exclusions(roster, log, steps, groups))
+
+
+def _old_resolve_repeats(responses, rule, file, log, wave):
+    """resolve_repeats before it ranked only the key columns (the reference): every column
+    ranked and sorted, the old _ties on the ranked frame."""
+    from burnout.data import linking
+
+    def old_ties(ranked, first, file):
+        answers = [column for column in ranked.columns
+                   if column not in ("participant", "record", "line", "submitted", "finished",
+                                     "rank_unfinished", "rank_untimed", "rank_time")]
+        return linking._ties(ranked, first, file, ranked[["line", *answers]])
+
+    latest = rule == "latest"
+    ranked = responses.assign(
+        rank_unfinished=~responses["finished"].astype(bool),
+        rank_untimed=responses["submitted"].isna(),
+        rank_time=responses["submitted"].astype("int64").where(responses["submitted"].notna(),
+                                                           np.iinfo("int64").min))
+    ranked, first = linking._ranked(ranked, latest)
+    problems = old_ties(ranked, first, file)
+    kept = ranked.loc[first]
+    dropped = ranked.loc[~first]
+    repeated = kept.loc[kept["participant"].isin(dropped["participant"])]
+    chosen = dict(zip(repeated["participant"].tolist(), repeated["record"].tolist(), strict=True))
+    order = "most recent" if latest else "earliest"
+    for participant, record, line in linking._rows(dropped):
+        log.add(record, file, "deduplicate", f"repeated {wave} response of {participant}; kept "
+                f"{chosen[participant]}, the {order} finished one", participant=participant,
+                line=int(line))
+    for participant, record, line in linking._rows(kept.loc[kept["rank_unfinished"]]):
+        log.add(record, file, "unfinished", f"only an unfinished {wave} response of "
+                f"{participant}", participant=participant, line=int(line))
+    kept = kept.loc[~kept["rank_unfinished"]].sort_values("line", kind="stable")
+    return (kept.drop(columns=["rank_unfinished", "rank_untimed", "rank_time"])
+            .reset_index(drop=True), problems)
+
+
+_RESPONSE = st.tuples(st.sampled_from(["A", "B", "C", ""]),
+                      st.sampled_from([None, "2024-01-01 09:00", "2024-01-02 09:00",
+                                       "2024-01-02 10:00"]),
+                      st.booleans(), st.sampled_from([1.0, 2.0, None]), st.integers(0, 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_RESPONSE, max_size=12), st.sampled_from(["latest", "first"]),
+       st.integers(0, 5))
+def test_resolve_repeats_same_as_ranking_every_column(rows, rule, offset):
+    frame = responses(*[(who, f"r{i}", 2 + 3 * i, when, done, answer)
+                        for i, (who, when, done, answer, _) in enumerate(rows)])
+    frame["q2"] = [extra for *_, extra in rows]
+    frame.index = frame.index + offset  # an index not starting at 0, as after a filter
+    new_log, old_log = ExclusionLog(), ExclusionLog()
+    kept, problems = resolve_repeats(frame, rule, "w.csv", new_log, "baseline")
+    old_kept, old_problems = _old_resolve_repeats(frame, rule, "w.csv", old_log, "baseline")
+    pd.testing.assert_frame_equal(kept, old_kept)
+    assert problems == old_problems
+    pd.testing.assert_frame_equal(new_log.table(), old_log.table())

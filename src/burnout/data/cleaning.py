@@ -355,19 +355,21 @@ def _rows(frame: pd.DataFrame):
 def _items_table(study: Study, responses: dict[str, pd.DataFrame]) -> pd.DataFrame:
     item_columns = [item for mapping in study.instruments
                     for item in load_instrument(mapping.name).items]
-    frames = []
-    for position, wave in enumerate(study.waves):
-        kept = responses[wave.time]
-        frame = pd.DataFrame({"student_id": kept["participant"].astype(str).to_numpy(),
-                              "wave": wave.time, "_order": position})
-        for column in item_columns:
-            frame[column] = pd.array(kept[column].to_numpy(), dtype="Float64").round().astype(
-                "Int64")
-        frames.append(frame)
-    items = pd.concat(frames, ignore_index=True)
-    # sort_values(["student_id", "_order"], kind="stable"), on integer keys (much faster)
-    order = np.lexsort((items["_order"].to_numpy(), text_ranks(items["student_id"])))
-    return items.iloc[order].drop(columns="_order").reset_index(drop=True)
+    kept = [responses[wave.time] for wave in study.waves]
+    ids = np.concatenate([frame["participant"].astype(str).to_numpy(dtype=object)
+                          for frame in kept])
+    position = np.concatenate([np.full(len(frame), index) for index, frame in enumerate(kept)])
+    # sorted by student_id, then wave order, on integer keys (much faster); every column is
+    # put together and reordered once (a million participants: a copy of the table costs
+    # hundreds of megabytes)
+    order = np.lexsort((position, text_ranks(pd.Series(ids, dtype=object))))
+    times = np.array([wave.time for wave in study.waves], dtype=object)
+    columns = {"student_id": ids[order], "wave": times[position[order]]}
+    for column in item_columns:
+        values = np.concatenate([frame[column].to_numpy(dtype=float, na_value=np.nan)
+                                 for frame in kept])
+        columns[column] = pd.array(values[order], dtype="Float64").round().astype("Int64")
+    return pd.DataFrame(columns)
 
 
 def clean_study(study: Study, *, population: str = "complete_cases",
@@ -450,15 +452,18 @@ def clean_study(study: Study, *, population: str = "complete_cases",
         raise ValidationError(problems)
     roster = _first_wave_covariates(study, roster, roster_export, wave_exports[0],
                                     responses["pre"])
+    # The columns each export really has, for the codebook's list of unused columns; then
+    # the exports are let go (gigabytes at a million participants) before the tables are made.
+    export_columns = {export.file: list(export.table.columns)
+                      for export in (roster_export, *wave_exports)}
+    del roster_export, wave_exports
     participants = _participants(study, roster, responses, population, per_protocol,
                                  per_protocol_min_sessions, log)
     exclusions = log.table()
     enrolled = participants if study.has_groups else participants.assign(group="all")
     groups = ("intervention", "control") if study.has_groups else ("all",)
     waves = _waves_table(study, responses)
-    # The columns each export really has, for the codebook's list of unused columns.
-    waves.attrs["export_columns"] = {export.file: list(export.table.columns)
-                                     for export in (roster_export, *wave_exports)}
+    waves.attrs["export_columns"] = export_columns
     tables = {"participants": participants, "items": _items_table(study, responses),
               "waves": waves, "exclusions": exclusions,
               "flow": flow_from_exclusions(enrolled, exclusions, flow_steps, groups)}

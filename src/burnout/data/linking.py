@@ -148,14 +148,16 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
     """
     latest = rule == "latest"
     # A response with a submission time outranks one without (under either rule); responses
-    # without a time are ordered by their line in the file.
-    ranked = responses.assign(
-        rank_unfinished=~responses["finished"].astype(bool),
-        rank_untimed=responses["submitted"].isna(),
-        rank_time=responses["submitted"].astype("int64").where(responses["submitted"].notna(),
-                                                           np.iinfo("int64").min))
+    # without a time are ordered by their line in the file. Only these keys (indexed by
+    # position) are ranked and sorted: the answers are taken once, for the kept rows (a
+    # million rows, copied at every step, cost gigabytes).
+    submitted = responses["submitted"].reset_index(drop=True)
+    ranked = responses[["participant", "record", "line"]].reset_index(drop=True).assign(
+        rank_unfinished=~responses["finished"].astype(bool).to_numpy(),
+        rank_untimed=submitted.isna(),
+        rank_time=submitted.astype("int64").where(submitted.notna(), np.iinfo("int64").min))
     ranked, first = _ranked(ranked, latest)
-    problems = _ties(ranked, first, file)
+    problems = _ties(ranked, first, file, responses)
     kept = ranked.loc[first]
     dropped = ranked.loc[~first]
     # Only the participants with a dropped response need the kept one's record (a dict of
@@ -173,8 +175,7 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
                 f"only an unfinished {wave} response of {participant}",
                 participant=participant, line=int(line))
     kept = kept.loc[~kept["rank_unfinished"]].sort_values("line", kind="stable")
-    return (kept.drop(columns=["rank_unfinished", "rank_untimed", "rank_time"])
-            .reset_index(drop=True), problems)
+    return responses.iloc[kept.index.to_numpy()].reset_index(drop=True), problems
 
 
 def _ranked(ranked: pd.DataFrame, latest: bool) -> tuple[pd.DataFrame, pd.Series]:
@@ -206,11 +207,11 @@ def _rows(frame: pd.DataFrame):
                strict=True)
 
 
-def _ties(ranked: pd.DataFrame, first: pd.Series, file: str) -> list[Problem]:
+def _ties(ranked: pd.DataFrame, first: pd.Series, file: str,
+          responses: pd.DataFrame) -> list[Problem]:
     """Finished responses tied with the kept one on time, with different answers."""
-    answers = [column for column in ranked.columns
-               if column not in ("participant", "record", "line", "submitted", "finished",
-                                 "rank_unfinished", "rank_untimed", "rank_time")]
+    answers = [column for column in responses.columns
+               if column not in ("participant", "record", "line", "submitted", "finished")]
     keys = ranked.loc[first, ["participant", "rank_time", "rank_unfinished", "line"]]
     others = ranked.loc[~first & ~ranked["rank_unfinished"], ["participant", "rank_time", "line"]]
     # Each other finished response beside its participant's kept one; only the same (known)
@@ -221,10 +222,10 @@ def _ties(ranked: pd.DataFrame, first: pd.Series, file: str) -> list[Problem]:
                       & (pairs["rank_time"] != np.iinfo("int64").min)]
     if pairs.empty:
         return []
-    lines, positions = np.unique(ranked["line"].to_numpy(), return_index=True)  # first rows
+    lines, positions = np.unique(responses["line"].to_numpy(), return_index=True)  # first rows
     mine = positions[np.searchsorted(lines, pairs["line"].to_numpy())]
     theirs = positions[np.searchsorted(lines, pairs["line_best"].to_numpy())]
-    table = ranked[answers]
+    table = responses[answers]
     problems = []
     for row, one, other in zip(pairs.itertuples(index=False), mine, theirs, strict=True):
         if not table.iloc[one].equals(table.iloc[other]):

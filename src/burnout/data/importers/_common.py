@@ -11,6 +11,7 @@ import csv
 import difflib
 import gc
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,13 @@ import pandas as pd
 
 from burnout.core.errors import Problem, ValidationError
 
-__all__ = ["FORMATS", "Export", "fail", "read_text", "split_records", "missing_rule",
-           "RESAVE", "gc_paused"]
+__all__ = ["FORMATS", "Export", "fail", "read_text", "read_data", "split_records",
+           "missing_rule", "RESAVE", "gc_paused"]
 
 FORMATS = ("csv", "qualtrics", "redcap")
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_VISIBLE = re.compile(rb"\S")  # what bytes.strip() does not remove
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 RESAVE = "re-download the export, or open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
 
@@ -105,6 +107,39 @@ def missing_rule(folder: Path, file: str) -> str:
     return rule + "; check the file name in the study file (it must match exactly)"
 
 
+def _file_bytes(folder, file: str) -> tuple[bytes, int]:
+    """The bytes of ``folder / file`` and the length of its UTF-8 byte-order mark, read-only;
+    a missing, UTF-16 or empty file refused."""
+    path = Path(folder) / file
+    if not path.is_file():
+        raise fail(file, None, None, None, missing_rule(Path(folder), file))
+    with open(path, "rb") as handle:  # read-only: exports are never modified
+        data = handle.read()
+    if data.startswith(_UTF16_BOMS):
+        raise fail(file, None, None, None, "the file is UTF-16 text (as Qualtrics' TSV download "
+                   "or Excel's 'Unicode Text' write it), not CSV; download the export as CSV")
+    skipped = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+    if _VISIBLE.search(data, skipped) is None:  # only white space (no copy of the data)
+        raise fail(file, None, None, None, "the file is empty (no header line and no rows); "
+                   "download the export again")
+    return data, skipped
+
+
+def _decoded(data: bytes, skipped: int, file: str) -> str:
+    """The text of ``data`` after its byte-order mark; not UTF-8 refused."""
+    try:
+        return data[skipped:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = error.start + skipped
+        line = data[:offset].count(b"\n") + 1
+        byte = data[offset:offset + 1]
+        guess = byte.decode("cp1252", errors="replace")
+        raise fail(file, line, None, f"0x{byte.hex()}",
+                   f"the file is not UTF-8 text: byte {offset} (line {line}) is not valid UTF-8; "
+                   f"it looks Latin-1/Windows-1252 encoded ({guess!r} there), as Excel's plain "
+                   f"'CSV' saves it; {RESAVE}") from None
+
+
 def read_text(folder, file: str) -> str:
     """The UTF-8 text of ``folder / file`` (byte-order mark removed), read-only.
 
@@ -127,29 +162,25 @@ def read_text(folder, file: str) -> str:
     ...
     burnout.core.errors.ValidationError: ...byte 17 (line 2) is not valid UTF-8...
     """
-    path = Path(folder) / file
-    if not path.is_file():
-        raise fail(file, None, None, None, missing_rule(Path(folder), file))
-    with open(path, "rb") as handle:  # read-only: exports are never modified
-        data = handle.read()
-    if data.startswith(_UTF16_BOMS):
-        raise fail(file, None, None, None, "the file is UTF-16 text (as Qualtrics' TSV download "
-                   "or Excel's 'Unicode Text' write it), not CSV; download the export as CSV")
-    skipped = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
-    if not data[skipped:].strip():
-        raise fail(file, None, None, None, "the file is empty (no header line and no rows); "
-                   "download the export again")
-    try:
-        return data[skipped:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        offset = error.start + skipped
-        line = data[:offset].count(b"\n") + 1
-        byte = data[offset:offset + 1]
-        guess = byte.decode("cp1252", errors="replace")
-        raise fail(file, line, None, f"0x{byte.hex()}",
-                   f"the file is not UTF-8 text: byte {offset} (line {line}) is not valid UTF-8; "
-                   f"it looks Latin-1/Windows-1252 encoded ({guess!r} there), as Excel's plain "
-                   f"'CSV' saves it; {RESAVE}") from None
+    return _decoded(*_file_bytes(folder, file), file)
+
+
+def read_data(folder, file: str) -> bytes:
+    """The UTF-8 bytes of ``folder / file`` (byte-order mark removed), read-only; refused as
+    :func:`read_text` refuses them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_bytes(b"\\xef\\xbb\\xbfid,score\\r\\nP01,3\\r\\n")
+    >>> read_data(folder, "a.csv")
+    b'id,score\\r\\nP01,3\\r\\n'
+    """
+    data, skipped = _file_bytes(folder, file)
+    if not data.isascii():  # ASCII is UTF-8; anything else is decoded once to be sure
+        _decoded(data, skipped, file)
+    return data[skipped:]
 
 
 @contextmanager

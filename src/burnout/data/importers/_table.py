@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from burnout.core.errors import Problem, ValidationError
-from burnout.data.importers._common import RESAVE, gc_paused
+from burnout.data.importers._common import RESAVE, gc_paused, read_data, split_records
+from burnout.data.importers._fast import regular_table
 
-__all__ = ["build_table"]
+__all__ = ["build_table", "read_table"]
 
 _MAX_ROW_PROBLEMS = 20
 
@@ -106,3 +107,32 @@ def build_table(file: str, header: list[str], header_line: int, body: list[list[
             cells[cells == ""] = None
             columns[name] = cells
     return pd.DataFrame(columns, columns=header[:named], dtype=object)
+
+
+def read_table(folder, file: str, refuse) -> tuple[pd.DataFrame, list[int]]:
+    """The table of the file ``folder / file`` with one header line, and the line of each row.
+
+    ``refuse(records)`` is called with the file's first three CSV records (to raise when they
+    show another format) before the table is checked. A regular file (see
+    :mod:`~burnout.data.importers._fast`) is split by pandas' C parser; any other the general
+    way (:func:`~burnout.data.importers._common.split_records`, :func:`build_table`), which
+    gives the same table and words every problem.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text('id,Q1\\nP01,"4"\\n\\nP02,\\n')
+    >>> table, lines = read_table(folder, "a.csv", lambda records: None)
+    >>> table["Q1"].tolist(), lines
+    (['4', None], [2, 4])
+    """
+    data = read_data(folder, file)
+    regular = regular_table(data)
+    if regular is not None:
+        head, table, lines = regular
+        refuse(head)
+        return table, lines
+    records, lines = split_records(data.decode("utf-8"), file)
+    refuse(records[:3])
+    return build_table(file, records[0], lines[0], records[1:], lines[1:]), lines[1:]

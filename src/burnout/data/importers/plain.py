@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from burnout.data.importers._common import (
-    Export,
-    fail,
-    read_text,
-    split_records,
-)
+from burnout.data.importers._common import Export, fail
 from burnout.data.importers._sniff import looks_qualtrics
-from burnout.data.importers._table import build_table
+from burnout.data.importers._table import read_table
 from burnout.data.importers._values import parse_dates, parse_flags
 
 __all__ = ["read_plain"]
@@ -34,6 +29,12 @@ def _column(table: pd.DataFrame, file: str, given: str | None, default: str, wha
         raise fail(file, 1, given, None, f"the column named as the {what} is not in the file "
                    f"(its columns: {', '.join(table.columns[:12])}); check the name")
     return given
+
+
+def _refuse_qualtrics(file: str, records: list[list[str]]) -> None:
+    if looks_qualtrics(records):
+        raise fail(file, 2, None, None, "this looks like a Qualtrics export (its 2nd and 3rd "
+                   "lines are Qualtrics header lines, not responses): set its format to qualtrics")
 
 
 def read_plain(folder, file: str, *, submitted: str | None = None,
@@ -62,17 +63,12 @@ def read_plain(folder, file: str, *, submitted: str | None = None,
     >>> export.submitted.astype(str).tolist()
     ['2024-03-01 10:00:00', '2024-03-02 09:30:00']
     """
-    records, lines = split_records(read_text(folder, file), file)
-    if looks_qualtrics(records):
-        raise fail(file, 2, None, None, "this looks like a Qualtrics export (its 2nd and 3rd "
-                   "lines are Qualtrics header lines, not responses): set its format to qualtrics")
-    table = build_table(file, records[0], lines[0], records[1:], lines[1:])
+    table, kept = read_table(folder, file, lambda records: _refuse_qualtrics(file, records))
     redcap = [name for name in _REDCAP_ROWS if name in table.columns]
     if redcap:
         raise fail(file, 1, redcap[0], None, "this looks like a REDCap export (it has REDCap's "
                    "event / repeat columns): set its format to redcap, so events and repeats "
                    "are read as REDCap means them")
-    kept = lines[1:]
     problems = []
     column = _column(table, file, submitted, "submitted", "submission time")
     dates = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")

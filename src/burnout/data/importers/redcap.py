@@ -23,15 +23,10 @@ import numpy as np
 import pandas as pd
 
 from burnout.core.errors import Problem
-from burnout.data.importers._common import (
-    Export,
-    fail,
-    read_text,
-    split_records,
-)
+from burnout.data.importers._common import Export, fail
 from burnout.data.importers._dictionary import Field, read_dictionary
 from burnout.data.importers._sniff import looks_qualtrics
-from burnout.data.importers._table import build_table
+from burnout.data.importers._table import read_table
 from burnout.data.importers._values import lookup, parse_dates, parse_flags
 
 __all__ = ["read_redcap"]
@@ -221,6 +216,13 @@ def _check_against_dictionary(file, table, fields, chosen, repeated, dictionary)
                    "row per record and event: use fields of a non-repeating instrument")
 
 
+def _refuse_qualtrics(file: str, records: list[list[str]]) -> None:
+    if looks_qualtrics(records):
+        raise fail(file, 2, None, None, "this looks like a Qualtrics export (its 2nd and 3rd "
+                   "lines are Qualtrics header lines), not a REDCap one: set its format to "
+                   "qualtrics")
+
+
 def read_redcap(folder, file: str, *, event=None, dictionary: str | None = None, columns=(),
                 submitted: str | None = None, finished: str | None = None) -> Export:
     """Read one REDCap raw CSV export of ``folder`` (see the module docstring).
@@ -259,15 +261,11 @@ def read_redcap(folder, file: str, *, event=None, dictionary: str | None = None,
     >>> str(export.submitted[0]), export.submitted.isna().tolist()
     ('2024-03-01 10:12:40', [False, True])
     """
-    records, lines = split_records(read_text(folder, file), file)
-    if looks_qualtrics(records):
-        raise fail(file, 2, None, None, "this looks like a Qualtrics export (its 2nd and 3rd "
-                   "lines are Qualtrics header lines), not a REDCap one: set its format to "
-                   "qualtrics")
-    table = build_table(file, records[0], lines[0], records[1:], lines[1:])
+    table, body_lines = read_table(folder, file,
+                                   lambda records: _refuse_qualtrics(file, records))
     fields = read_dictionary(folder, dictionary) if dictionary else None
     wanted = _event_mask(file, table, event)
-    table, kept, dropped, repeated = _select_rows(table, lines[1:], wanted)
+    table, kept, dropped, repeated = _select_rows(table, body_lines, wanted)
     chosen = _chosen_forms(fields, table, columns)
     _check_against_dictionary(file, table, fields, chosen, repeated, dictionary)
     forms = chosen or (None if fields is None else list({f.form: 0 for f in fields.values()}))
