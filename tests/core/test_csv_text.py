@@ -118,3 +118,19 @@ def test_a_non_text_value_in_a_later_piece_falls_back_whole():
     frame = pd.DataFrame({"a": ["x", "y", "z"], "b": [1.0, 2.0, 3.0]})
     frame["a"] = pd.Series(["x", "y", 7], dtype=object)
     assert "".join(csv_chunks(frame, FORMAT, rows=1)) == reference(frame)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0, 1, -1, 6, 2**40, -(2**40)]), min_size=2, max_size=40),
+       st.sampled_from(["int64", "int8", "uint8", "bool", "Int64"]), st.booleans())
+def test_repeated_integers_equal_to_csv(values, dtype, missing):
+    series = pd.Series(values)
+    if dtype in ("int8", "uint8"):
+        series = series.clip(0 if dtype == "uint8" else -128, 127)
+    if dtype == "bool":
+        series = series > 0
+    series = series.astype(dtype)
+    if dtype == "Int64" and missing:
+        series.iloc[::3] = pd.NA
+    frame = pd.DataFrame({"a": series, "b": range(len(values))})
+    assert csv_text(frame, FORMAT) == reference(frame)

@@ -15,7 +15,7 @@ write, column labels that are not plain strings, other dtypes, one column) goes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -37,26 +37,30 @@ def _quoted(values: list[str]) -> list[str]:
             for value in values]
 
 
-def _float_column(values: np.ndarray, float_format: str) -> list[str]:
-    """The cells of a float column: each distinct value formatted once.
+def _distinct_once(keys: np.ndarray, values: Callable[[np.ndarray], list],
+                   text: Callable[[object], str]) -> list[str]:
+    """``text`` of each cell, computed once per distinct ``keys`` value.
 
-    Scores, counts and flags repeat a few values over many rows, so the distinct values are
-    found first, by their bit patterns (0.0 and -0.0 stay apart, as their texts do), and
-    each is formatted once. A column whose first 10,000 values are mostly distinct (residuals)
-    is formatted value by value.
+    Scores, item answers, counts and flags repeat a few values over many rows, so the
+    distinct values are found first and each is formatted once (``values`` turns an array of
+    keys into the Python values to format). A column whose first 10,000 keys are mostly
+    distinct (residuals, ids) is formatted cell by cell.
     """
+    codes = uniques = None
+    if 2 * len(pd.unique(keys[:10_000])) <= min(len(keys), 10_000):  # repeats, judged early
+        codes, uniques = pd.factorize(keys)
+    if uniques is None or 2 * len(uniques) > len(keys):
+        return [text(value) for value in values(keys)]
+    return np.array([text(value) for value in values(uniques)], dtype=object)[codes].tolist()
+
+
+def _float_column(values: np.ndarray, float_format: str) -> list[str]:
+    """The cells of a float column; distinct values are told apart by their bit patterns
+    (0.0 and -0.0 stay apart, as their texts do)."""
     values = np.ascontiguousarray(values, dtype=np.float64)
-    missing = np.isnan(values)
-    bits = values.view(np.int64)
-    codes, uniques = None, None
-    if 2 * len(pd.unique(bits[:10_000])) <= min(len(values), 10_000):  # repeats, judged early
-        codes, uniques = pd.factorize(bits)
-    if uniques is None or 2 * len(uniques) > len(values):
-        texts = [float_format % value for value in values.tolist()]
-    else:
-        texts = np.array([float_format % value for value in uniques.view(np.float64).tolist()],
-                         dtype=object)[codes].tolist()
-    for position in np.flatnonzero(missing).tolist():
+    texts = _distinct_once(values.view(np.int64), lambda keys: keys.view(np.float64).tolist(),
+                           float_format.__mod__)
+    for position in np.flatnonzero(np.isnan(values)).tolist():
         texts[position] = ""  # na_rep
     return texts
 
@@ -80,10 +84,11 @@ def _column_texts(column: pd.Series, float_format: str) -> list[str]:
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return _float_column(column.to_numpy(), float_format)
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-        return [str(value) for value in column.to_numpy().tolist()]
+        return _distinct_once(column.to_numpy(), np.ndarray.tolist, str)
     missing = column.isna().to_numpy()
     if isinstance(dtype, pd.Int64Dtype):
-        texts = [str(value) for value in column.to_numpy(dtype=np.int64, na_value=0).tolist()]
+        texts = _distinct_once(column.to_numpy(dtype=np.int64, na_value=0), np.ndarray.tolist,
+                               str)
         for position in np.flatnonzero(missing).tolist():
             texts[position] = ""
         return texts
