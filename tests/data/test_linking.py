@@ -211,14 +211,19 @@ def test_single_group_flow():
                                     ["completed_post", "all", 6], ["analysed", "all", 6]]
 
 
-def _old_resolve_repeats(responses, rule, file, log, wave):
-    """resolve_repeats before it was vectorized (the reference): a row loop per tie."""
-    latest = rule == "latest"
-    ranked = responses.assign(
+def _old_rank_columns(responses):
+    """The rank columns of the old resolve_repeats (shared by both references below)."""
+    return responses.assign(
         rank_unfinished=~responses["finished"].astype(bool),
         rank_untimed=responses["submitted"].isna(),
         rank_time=responses["submitted"].astype("int64").where(responses["submitted"].notna(),
                                                            np.iinfo("int64").min))
+
+
+def _old_resolve_repeats(responses, rule, file, log, wave):
+    """resolve_repeats before it was vectorized (the reference): a row loop per tie."""
+    latest = rule == "latest"
+    ranked = _old_rank_columns(responses)
     ranked = ranked.sort_values(
         ["participant", "rank_unfinished", "rank_untimed", "rank_time", "line"],
         ascending=[True, True, True, not latest, not latest], kind="stable")
@@ -335,11 +340,7 @@ def _old_resolve_repeats(responses, rule, file, log, wave):
         return linking._ties(ranked, first, file, ranked[["line", *answers]])
 
     latest = rule == "latest"
-    ranked = responses.assign(
-        rank_unfinished=~responses["finished"].astype(bool),
-        rank_untimed=responses["submitted"].isna(),
-        rank_time=responses["submitted"].astype("int64").where(responses["submitted"].notna(),
-                                                           np.iinfo("int64").min))
+    ranked = _old_rank_columns(responses)
     ranked, first = linking._ranked(ranked, latest)
     problems = old_ties(ranked, first, file)
     kept = ranked.loc[first]
