@@ -272,11 +272,11 @@ def _newton_poisson(response: np.ndarray, design: np.ndarray):
 
     The log link is canonical, so Newton's method is statsmodels' IRLS, but each step costs
     one p x p Cholesky solve of X' diag(mu) X instead of IRLS's least-squares solve on the
-    whole n x p design (about ten times faster on a million rows). It stops when a step
-    moves no coefficient by more than 1e-13 of its size, i.e. at machine precision, where
-    IRLS's deviance criterion also stops (statsmodels' fit, the reference, is used when this
-    returns None: no convergence in 100 steps, a coefficient drifting below -15 (quasi-
-    separation, where the notes of that fit apply), or anything not finite).
+    whole n x p design (2.5 s against 16 s a fit on 1.35M rows, on a loaded machine). It
+    stops when a step moves no coefficient by more than 1e-13 of its size, i.e. at machine
+    precision, where IRLS's deviance criterion also stops (statsmodels' fit, the reference,
+    is used when this returns None: no convergence in 100 steps, a coefficient drifting below
+    -15 (quasi-separation, where the notes of that fit apply), or anything not finite).
     """
     beta = np.zeros(design.shape[1])
     beta[0] = math.log(response.mean())  # the intercept column comes first (see _design)
