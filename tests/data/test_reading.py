@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from burnout.core.errors import Problem
 from burnout.data.importers import Export
-from burnout.data.reading import Pseudonyms, cell_problems, require_columns
+from burnout.data.reading import Pseudonyms, cell_problems, cell_text, require_columns
+from burnout.data.values import map_distinct
 
 
 def export_of(table: pd.DataFrame, problems=()) -> Export:
@@ -63,3 +68,27 @@ def test_only_cell_problems_of_used_or_status_columns_count():
              Problem("wave.csv", 6, None, None, "file problem")]
     kept = cell_problems(export_of(pd.DataFrame({"Q1": []}), found), object(), ["Q1"])
     assert [problem.row for problem in kept] == [3, 5, 6]
+
+
+# cell_text takes mostly distinct columns (ids) cell by cell and repetitive ones through
+# map_distinct; both ways must give what map_distinct gives every column.
+_CELL = st.one_of(st.none(), st.just(math.nan), st.integers(-3, 3), st.just(2.5),
+                  st.sampled_from(["", "  ", " a", "b ", "a", "x y", "é "]),
+                  st.text(max_size=5).map(lambda text: f" id{text} "))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELL, max_size=30), st.sampled_from([object, "str"]))
+def test_cell_text_equals_stripped_text_of_every_cell(cells, dtype):
+    if dtype == "str":
+        cells = [cell for cell in cells if cell is None or isinstance(cell, str)]
+    series = pd.Series(cells, dtype=dtype, index=range(3, 3 + len(cells)), name="id")
+    expected = map_distinct(series.astype(object).where(series.notna(), ""),
+                            lambda value: str(value).strip())
+    pd.testing.assert_series_equal(cell_text(series), expected, check_exact=True)
+
+
+def test_cell_text_of_a_long_column_of_distinct_ids():
+    ids = pd.Series([f" S{number} " for number in range(12_000)] + [None], dtype=object)
+    texts = cell_text(ids)
+    assert texts.iloc[0] == "S0" and texts.iloc[-1] == "" and len(texts) == 12_001

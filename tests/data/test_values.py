@@ -260,3 +260,44 @@ def test_text_ranks_of_other_values_go_to_pandas():
     assert text_ranks(pd.Series(["b", None], dtype="str")).tolist() == [0, -1]
     assert text_ranks(pd.Series([3, 1, 3])).tolist() == [1, 0, 1]
     assert text_ranks(pd.Series([], dtype=object)).tolist() == []
+
+
+# --- decode_responses: one decoding per distinct cell, taken by factorize code -----------------
+
+def _old_decode_responses(cells, lookup, minimum, maximum, *, file, column, lines, fix):
+    """The former version (a dict lookup per cell), the reference of the factorized one."""
+    text = cells.astype(object).where(cells.notna(), "")
+    decoded, broken = {}, {}
+    for value in pd.unique(text.to_numpy()):
+        if str(value).strip() == "":
+            decoded[value] = np.nan
+            continue
+        number, rule = values_module._decode_one(str(value), lookup, minimum, maximum)
+        decoded[value] = np.nan if rule is not None or number is None else float(number)
+        if rule is not None:
+            broken[value] = rule
+    values = text.map(decoded).astype(float)
+    problems = []
+    for position in np.flatnonzero(text.isin(list(broken)).to_numpy()):
+        cell = str(text.iloc[position])
+        problems.append((int(lines[position]), cell, broken[cell]))
+    return values, problems
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(math.nan), st.sampled_from(
+    ["Never", " never ", "1", "6", "7", "1.5", "-1", "", "  ", "often", "Every day", "N/A"])),
+    max_size=40), st.sampled_from([None, "Q1"]))
+def test_decode_responses_agrees_with_the_cell_by_cell_version(cells, name):
+    series = pd.Series(cells, dtype=object, index=range(7, 7 + len(cells)), name=name)
+    lines = list(range(2, 2 + len(cells)))
+    lookup = response_lookup(MBI_LABELS, {"N/A": None})
+    new, problems = decode_responses(series, lookup, 0, 6, file="a.csv", column="Q1",
+                                     lines=lines, fix=FIX)
+    old, old_problems = _old_decode_responses(series, lookup, 0, 6, file="a.csv", column="Q1",
+                                              lines=lines, fix=FIX)
+    pd.testing.assert_series_equal(new, old, check_exact=True)
+    assert [(problem.row, problem.value) for problem in problems] == \
+        [(row, value) for row, value, _ in old_problems]
+    assert all(problem.rule.startswith(rule.split(";")[0])
+               for problem, (_, _, rule) in zip(problems, old_problems, strict=True))

@@ -29,6 +29,8 @@ _LF, _CR, _COMMA = 10, 13, 44
 _LONGEST_LINE = 131072
 # Columns whose cells are at most this many bytes are cut out of the file with NumPy.
 _SHORT = 16
+# _BYTE_MASKS[k] keeps the first k bytes of a little-endian 8-byte word
+_BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 
 def _line_bounds(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -71,37 +73,42 @@ def _comma_grid(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     return grid
 
 
-def _short_cells(codes: np.ndarray, windows: np.ndarray, begin: np.ndarray, end: np.ndarray,
+def _short_cells(codes: np.ndarray, words: np.ndarray, begin: np.ndarray, end: np.ndarray,
                  longest: int) -> np.ndarray | None:
     """The cells ``codes[begin:end]`` of one column, none longer than ``longest`` bytes, as
     ``str`` (``None`` when empty): each distinct cell decoded once, in NumPy rather than one
     Python string per cell (answer codes, yes/no, sites, groups: few distinct short values).
     ``None`` when most cells differ (ids): pandas boxes those faster.
 
-    Each cell's bytes are copied into a fixed-width row (zeros after the cell: the file has
-    no NUL byte, so the row's bytes are the cell's), and the distinct rows numbered by
-    hashing their 8-byte words (``windows``: the ``_SHORT`` bytes from every position).
+    ``words[i]`` is the little-endian 8-byte word of the bytes from position ``i``; a cell is
+    up to ``_SHORT // 8`` such words, its bytes past the cell's end masked to zero (the file
+    has no NUL byte, so the words tell the cells apart). The distinct cells are numbered by
+    factorizing the words, the first word alone first: when it already has too many distinct
+    values, the column is left to pandas without looking further.
     """
     if longest <= 1:  # one byte: an ASCII character (a longer one takes several bytes)
         characters = np.empty(128, dtype=object)
         characters[:] = [None] + [chr(code) for code in range(1, 128)]
         return characters[np.where(end > begin, codes[np.minimum(begin, len(codes) - 1)], 0)]
-    width = 8 * -(-longest // 8)
-    block = windows[begin, :width]  # a copy: (cells, width) bytes from each cell's start
-    block[np.arange(width) >= (end - begin)[:, None]] = 0
-    inverse = np.zeros(len(begin), dtype=np.int64)
-    for word in block.view(np.uint64).T:
+    too_many = max(len(begin) // 4, 64)
+    lengths = end - begin
+    inverse, count = None, 1
+    for offset in range(0, longest, 8):
+        kept = np.clip(lengths - offset, 0, 8)  # the cell's bytes in this word
+        word = words[begin + offset] & _BYTE_MASKS[kept]
         numbers, distinct = pd.factorize(word)
-        inverse = pd.factorize(inverse * len(distinct) + numbers)[0]
-    count = int(inverse.max()) + 1
-    if count > max(len(begin) // 4, 64):
-        return None
+        inverse = numbers if inverse is None else pd.factorize(
+            inverse.astype(np.int64) * len(distinct) + numbers)[0]
+        count = int(inverse.max()) + 1
+        if count > too_many:
+            return None
     # factorize numbers in order of first appearance: a number's first cell is where the
     # running maximum grows
     running = np.maximum.accumulate(inverse)
     first = np.flatnonzero(np.concatenate([[True], running[1:] > running[:-1]]))
     texts = np.empty(count, dtype=object)
-    texts[:] = [row.tobytes().rstrip(b"\x00").decode("utf-8") or None for row in block[first]]
+    texts[:] = [codes[start:stop].tobytes().decode("utf-8") or None
+                for start, stop in zip(begin[first].tolist(), end[first].tolist(), strict=True)]
     return texts[inverse]
 
 
@@ -125,17 +132,18 @@ def _columns(data: bytes, names: list[str], starts: np.ndarray, ends: np.ndarray
     if grid is None:
         return None
     padded = np.concatenate([codes, np.zeros(_SHORT, dtype=np.uint8)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, _SHORT)
+    # every 8-byte window of the file as one little-endian integer (a view, no copy)
+    words = np.ndarray(len(codes) + _SHORT - 7, dtype="<u8", buffer=padded, strides=(1,))
     columns = {}
     last = len(names) - 1
     for k, name in enumerate(names):  # one column's bounds at a time (a million rows each)
         begin = starts[body] if k == 0 else grid[:, k - 1] + 1
         finish = ends[body] if k == last else grid[:, k]
         size = int((finish - begin).max())
-        cells = _short_cells(codes, windows, begin, finish, size) if size <= _SHORT else None
+        cells = _short_cells(codes, words, begin, finish, size) if size <= _SHORT else None
         if cells is not None:
             columns[name] = cells
-    del grid, windows, padded
+    del grid, words, padded
     long = [position for position, name in enumerate(names) if name not in columns]
     if long:  # ids, e-mail addresses, times: mostly distinct, boxed by pandas' C parser
         table = pd.read_csv(io.BytesIO(data), header=None, names=list(range(len(names))),
