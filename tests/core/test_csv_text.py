@@ -134,3 +134,23 @@ def test_repeated_integers_equal_to_csv(values, dtype, missing):
         series.iloc[::3] = pd.NA
     frame = pd.DataFrame({"a": series, "b": range(len(values))})
     assert csv_text(frame, FORMAT) == reference(frame)
+
+
+# Rows assembled in a byte buffer (repeated texts, or distinct ones of at most four widths):
+# repeated texts of many widths, quoted and missing cells, one width or several per column.
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,\"xyz0123")), min_size=30, max_size=30),
+       st.integers(1, 25), st.integers(40, 300), st.integers(0, 3), st.booleans())
+def test_rows_put_together_in_bytes_equal_to_csv(letters, widths, rows, id_widths, empty):
+    rng = np.random.default_rng(rows)
+    pool = [letters[:width] for width in range(widths)]  # 1 to 25 texts, each its own width
+    texts = pd.Series(np.array(pool, dtype=object)[rng.integers(0, len(pool), rows)],
+                      dtype=object)
+    if empty:
+        texts.iloc[::7] = None
+    ids = [f"P{number:0{1 + number % (id_widths + 1)}d}" for number in range(rows)]
+    answers = pd.array(rng.integers(0, 7, rows), dtype="Int64")
+    answers[::5] = pd.NA
+    frame = pd.DataFrame({"id": ids, "text": texts, "answer": answers,
+                          "score": rng.integers(0, 40, rows) / 2, "flag": rng.random(rows) < .5})
+    assert csv_text(frame, FORMAT) == reference(frame)

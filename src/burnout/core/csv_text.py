@@ -5,8 +5,10 @@ per value plus a missing-value check per value, and then hands rows of objects t
 module: about 3 microseconds a cell, so a 1.5-million-row table of 25 columns takes minutes.
 The tables this project writes hold only a few column types (float, integer, nullable integer,
 boolean and text), so :func:`csv_text` formats each column in one pass (one ``%`` per float, no
-per-cell checks), quotes text only where the ``csv`` module would, and joins the rows with
-``str.join``; it is about three times faster and gives exactly the same bytes. No installed
+per-cell checks; a repeated value once), quotes text only where the ``csv`` module would, and
+puts the rows together in a NumPy byte buffer (or with ``str.join`` when a column holds
+distinct texts of many widths); it is about three times faster and gives exactly the same
+bytes. No installed
 library writes a CSV with this float format faster (pyarrow's writer prints floats in shortest
 form, not to 10 significant digits, and is not a dependency). Any other frame (an index to
 write, column labels that are not plain strings, other dtypes, one column) goes to
@@ -25,6 +27,8 @@ __all__ = ["csv_text", "csv_chunks"]
 # The characters that make the csv module (QUOTE_MINIMAL, '"' as quote, "\n" as line end)
 # enclose a field in quotes: the delimiter, the quote and the line end (a bare "\r" is not).
 _SPECIAL = (",", '"', "\n")
+# A column of distinct texts (one per cell) with more widths than this is joined by str.join
+_WIDTHS = 4
 
 
 def _quoted(values: list[str]) -> list[str]:
@@ -38,31 +42,44 @@ def _quoted(values: list[str]) -> list[str]:
 
 
 def _distinct_once(keys: np.ndarray, values: Callable[[np.ndarray], list],
-                   text: Callable[[object], str]) -> list[str]:
-    """``text`` of each cell, computed once per distinct ``keys`` value.
+                   text: Callable[[object], str] | None) -> tuple[np.ndarray | None, list[str]]:
+    """``text`` of each cell, computed once per distinct ``keys`` value: ``(codes, texts)``,
+    cell ``i`` printing as ``texts[codes[i]]`` (``codes`` None: ``texts`` has one per cell).
 
     Scores, item answers, counts and flags repeat a few values over many rows, so the
     distinct values are found first and each is formatted once (``values`` turns an array of
-    keys into the Python values to format). A column whose first 10,000 keys are mostly
-    distinct (residuals, ids) is formatted cell by cell.
+    keys into the Python values to format; ``text`` None: they are the texts). A column
+    whose first 10,000 keys are mostly distinct (residuals, ids) is formatted cell by cell.
     """
     codes = uniques = None
     if 2 * len(pd.unique(keys[:10_000])) <= min(len(keys), 10_000):  # repeats, judged early
         codes, uniques = pd.factorize(keys)
     if uniques is None or 2 * len(uniques) > len(keys):
-        return [text(value) for value in values(keys)]
-    return np.array([text(value) for value in values(uniques)], dtype=object)[codes].tolist()
+        codes, uniques = None, keys
+    texts = values(uniques)
+    return codes, texts if text is None else [text(value) for value in texts]
 
 
-def _float_column(values: np.ndarray, float_format: str) -> list[str]:
+def _blank(cells: tuple[np.ndarray | None, list[str]], missing: np.ndarray
+           ) -> tuple[np.ndarray | None, list[str]]:
+    """``cells`` (as :func:`_distinct_once` gives them) with the ``missing`` ones empty."""
+    codes, texts = cells
+    if not missing.any():
+        return codes, texts
+    if codes is None:
+        for position in np.flatnonzero(missing).tolist():
+            texts[position] = ""  # na_rep
+        return None, texts
+    return np.where(missing, len(texts), codes), [*texts, ""]
+
+
+def _float_column(values: np.ndarray, float_format: str) -> tuple[np.ndarray | None, list[str]]:
     """The cells of a float column; distinct values are told apart by their bit patterns
     (0.0 and -0.0 stay apart, as their texts do)."""
     values = np.ascontiguousarray(values, dtype=np.float64)
-    texts = _distinct_once(values.view(np.int64), lambda keys: keys.view(np.float64).tolist(),
+    cells = _distinct_once(values.view(np.int64), lambda keys: keys.view(np.float64).tolist(),
                            float_format.__mod__)
-    for position in np.flatnonzero(np.isnan(values)).tolist():
-        texts[position] = ""  # na_rep
-    return texts
+    return _blank(cells, np.isnan(values))
 
 
 def _handled(column: pd.Series) -> bool:
@@ -78,8 +95,9 @@ def _handled(column: pd.Series) -> bool:
     return False
 
 
-def _column_texts(column: pd.Series, float_format: str) -> list[str]:
-    """The cells of ``column`` (a :func:`_handled` one) as to_csv prints them."""
+def _column_texts(column: pd.Series, float_format: str) -> tuple[np.ndarray | None, list[str]]:
+    """The cells of ``column`` (a :func:`_handled` one) as to_csv prints them, as
+    :func:`_distinct_once` gives them."""
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return _float_column(column.to_numpy(), float_format)
@@ -87,15 +105,68 @@ def _column_texts(column: pd.Series, float_format: str) -> list[str]:
         return _distinct_once(column.to_numpy(), np.ndarray.tolist, str)
     missing = column.isna().to_numpy()
     if isinstance(dtype, pd.Int64Dtype):
-        texts = _distinct_once(column.to_numpy(dtype=np.int64, na_value=0), np.ndarray.tolist,
-                               str)
-        for position in np.flatnonzero(missing).tolist():
-            texts[position] = ""
-        return texts
-    texts = column.to_numpy(dtype=object).tolist()
-    for position in np.flatnonzero(missing).tolist():
-        texts[position] = ""
-    return _quoted(texts)
+        return _blank(_distinct_once(column.to_numpy(dtype=np.int64, na_value=0),
+                                     np.ndarray.tolist, str), missing)
+    keys = column.to_numpy(dtype=object, copy=True)
+    keys[missing] = ""
+    codes, texts = _distinct_once(keys, np.ndarray.tolist, None)
+    return codes, _quoted(texts)
+
+
+def _spread(out: np.ndarray, position: np.ndarray, data: np.ndarray, start: np.ndarray,
+            length: np.ndarray) -> None:
+    """Copy ``data[start[i]:start[i] + length[i]]`` to ``out[position[i]:...]`` for every i."""
+    widths = np.flatnonzero(np.bincount(length)) if len(length) else length
+    if len(widths) > 16:  # free text: byte by byte, each byte's cell found by np.repeat
+        owner = np.repeat(np.arange(len(length)), length)
+        within = np.arange(len(owner)) - np.repeat(np.cumsum(length) - length, length)
+        out[position[owner] + within] = data[start[owner] + within]
+        return
+    for width in widths.tolist():  # cells of one width: one NumPy copy per byte of it
+        cells = slice(None) if len(widths) == 1 else np.flatnonzero(length == width)
+        into, source = position[cells], start[cells]
+        for offset in range(width):
+            out[into + offset] = data[source + offset]
+
+
+def _joined_rows(columns: list[tuple[np.ndarray | None, list[str]]]) -> str:
+    cells = [np.array(texts, dtype=object)[codes].tolist() if codes is not None else texts
+             for codes, texts in columns]
+    return "\n".join(map(",".join, zip(*cells, strict=True))) + "\n"
+
+
+def _rows_text(columns: list[tuple[np.ndarray | None, list[str]]]) -> str:
+    """``"\n".join(map(",".join, rows)) + "\n"`` of the cells of ``columns``.
+
+    When the cells repeat a few texts or have a few widths (answers, flags, ids), the rows
+    are put together in one byte buffer with NumPy: each column's distinct texts are encoded
+    once and copied to their cells' places, one NumPy copy per byte position of each width
+    (joining a million rows of 25 Python strings cost as much as formatting them). Columns
+    of distinct texts of many widths (residuals), or a text beyond ASCII, go to ``str.join``,
+    which is faster there.
+    """
+    if any(codes is None and len(set(map(len, texts[:1_000]))) > _WIDTHS
+           for codes, texts in columns):  # judged on the first cells, before any work
+        return _joined_rows(columns)
+    placed = []
+    for codes, texts in columns:
+        joined = "".join(texts)
+        data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+        if len(data) != len(joined):  # not ASCII: a byte is not a character
+            return _joined_rows(columns)
+        length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        start = np.cumsum(length) - length
+        placed.append((data, start, length) if codes is None else
+                      (data, start[codes], length[codes]))
+    width = sum(length for _, _, length in placed) + len(placed)  # the commas and the "\n"
+    ends = np.cumsum(width)
+    out = np.full(int(ends[-1]), ord(","), dtype=np.uint8)
+    out[ends - 1] = ord("\n")
+    position = ends - width
+    for data, start, length in placed:
+        _spread(out, position, data, start, length)
+        position = position + length + 1
+    return out.tobytes().decode("ascii")
 
 
 def csv_chunks(frame: pd.DataFrame, float_format: str, index: bool = False,
@@ -118,9 +189,8 @@ def csv_chunks(frame: pd.DataFrame, float_format: str, index: bool = False,
     yield ",".join(_quoted(labels)) + "\n"
     for start in range(0, len(frame), rows):
         part = frame.iloc[start:start + rows]
-        columns = [_column_texts(part.iloc[:, position], float_format)
-                   for position in range(len(labels))]
-        yield "\n".join(map(",".join, zip(*columns, strict=True))) + "\n"
+        yield _rows_text([_column_texts(part.iloc[:, position], float_format)
+                          for position in range(len(labels))])
 
 
 def csv_text(frame: pd.DataFrame, float_format: str, index: bool = False) -> str:
