@@ -380,3 +380,19 @@ def test_resolve_repeats_same_as_ranking_every_column(rows, rule, offset):
     pd.testing.assert_frame_equal(kept, old_kept)
     assert problems == old_problems
     pd.testing.assert_frame_equal(new_log.table(), old_log.table())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_RESPONSE, max_size=12), st.sampled_from(["latest", "first"]))
+def test_resolve_repeats_with_known_ranks_same_as_sorting_the_ids(rows, rule):
+    # cleaning passes each participant's roster rank (ids sorted once for every wave)
+    frame = responses(*[(who or "D", f"r{i}", 2 + 3 * i, when, done, answer)
+                        for i, (who, when, done, answer, _) in enumerate(rows)])
+    ranked = frame.assign(participant_rank=frame["participant"].map(
+        {"A": 0, "B": 1, "C": 2, "D": 3}).astype("int64"))
+    new_log, old_log = ExclusionLog(), ExclusionLog()
+    kept, problems = resolve_repeats(ranked, rule, "w.csv", new_log, "baseline")
+    old_kept, old_problems = resolve_repeats(frame, rule, "w.csv", old_log, "baseline")
+    pd.testing.assert_frame_equal(kept.drop(columns="participant_rank"), old_kept)
+    assert problems == old_problems
+    pd.testing.assert_frame_equal(new_log.table(), old_log.table())

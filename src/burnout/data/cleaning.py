@@ -253,21 +253,21 @@ def _decoded_items(study: Study, wave, export: Export, problems: list[Problem]) 
     return pd.DataFrame(items, index=export.table.index)
 
 
-def _on_roster(roster: pd.DataFrame, participants: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """For each id of ``participants``: whether the roster lists it, and whether it lists it
-    and no roster row of that id withdrew.
-
-    One factorize of the roster's ids together with the wave's numbers both sides alike; the
-    answers are then array lookups (three ``isin`` over a million ids took seconds).
-    """
+def _on_roster(roster: pd.DataFrame, participants: pd.Series
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each id of ``participants``: listed on the roster? listed and no row of it withdrew?
+    its roster ``_rank`` (-1: not listed). One factorize of roster and wave ids together (three
+    ``isin`` over a million ids took seconds); the answers are then array lookups."""
     known = roster["student_id"].to_numpy(dtype=object)
     codes, distinct = pd.factorize(np.concatenate([known, participants.to_numpy(dtype=object)]))
     listed = np.zeros(len(distinct) + 1, dtype=bool)  # the last: a missing id (code -1)
     listed[codes[:len(known)]] = True
     withdrawn = np.zeros(len(distinct) + 1, dtype=bool)
     withdrawn[codes[:len(known)][roster["_withdrawn"].to_numpy(dtype=bool)]] = True
+    ranks = np.full(len(distinct) + 1, -1, dtype=np.intp)
+    ranks[codes[:len(known)]] = roster["_rank"].to_numpy()
     wave = codes[len(known):]
-    return listed[wave], listed[wave] & ~withdrawn[wave]
+    return listed[wave], listed[wave] & ~withdrawn[wave], ranks[wave]
 
 
 def _wave_responses(study: Study, position: int, export: Export, roster: pd.DataFrame,
@@ -288,7 +288,7 @@ def _wave_responses(study: Study, position: int, export: Export, roster: pd.Data
     for _participant, record, line in _rows(frame.loc[frame["participant"] == ""]):
         log.add(record, export.file, "no_id", f"{wave.name} response without a participant "
                 f"id (column '{wave.id}' empty)", line=line)
-    listed, staying = _on_roster(roster, frame["participant"])
+    listed, staying, frame["participant_rank"] = _on_roster(roster, frame["participant"])
     unknown = (frame["participant"] != "").to_numpy(dtype=bool) & ~listed
     for participant, record, line in _rows(frame.loc[unknown]):
         log.add(record, export.file, "not_on_roster",
@@ -344,8 +344,8 @@ def _participants(study: Study, roster: pd.DataFrame, responses: dict[str, pd.Da
     table["analysed"] = (~table["_withdrawn"] & (True if everyone else complete)).astype(int)
     if per_protocol:
         table["per_protocol"] = (staying & has_pre & has_post & ~few).astype(int)
-    table = table.drop(columns=["_withdrawn"])
-    order = np.argsort(text_ranks(table["student_id"]), kind="stable")  # by student_id
+    order = np.argsort(table["_rank"].to_numpy(), kind="stable")  # by student_id
+    table = table.drop(columns=["_withdrawn", "_rank"])
     return table.iloc[order].reset_index(drop=True)
 
 
@@ -378,7 +378,8 @@ def _items_table(study: Study, responses: dict[str, pd.DataFrame]) -> pd.DataFra
     # sorted by student_id, then wave order, on integer keys (much faster); every column is
     # put together and reordered once (a million participants: a copy of the table costs
     # hundreds of megabytes)
-    order = np.lexsort((position, text_ranks(pd.Series(ids, dtype=object))))
+    ranks = np.concatenate([frame["participant_rank"].to_numpy() for frame in kept])
+    order = np.lexsort((position, ranks))
     times = np.array([wave.time for wave in study.waves], dtype=object)
     columns = {"student_id": ids[order], "wave": times[position[order]]}
     for column in item_columns:  # whole answers (round half to even, as Series.round)
@@ -457,6 +458,7 @@ def clean_study(study: Study, *, population: str = "complete_cases",
         roster["student_id"] = pseudonyms.replace(roster["student_id"]).to_numpy()
         wave_exports = [pseudonyms.apply(export, wave.id)
                         for wave, export in zip(study.waves, wave_exports, strict=True)]
+    roster["_rank"] = text_ranks(roster["student_id"])  # sorted once, used for every order
     groups = roster["group"] if study.has_groups else pd.Series("all", index=roster.index)
     log = ExclusionLog(dict(zip(roster["student_id"].tolist(), groups.tolist(), strict=True)))
     names = sorted(set(redaction_names) | set(identifier_names(

@@ -118,7 +118,8 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
     responses : pandas.DataFrame
         One row per response with ``participant`` (id), ``record`` (the response's id, or
         ``line <n>``), ``line`` (file line), ``submitted`` (datetime, NaT when unknown) and
-        ``finished`` (bool), plus the answers.
+        ``finished`` (bool), plus the answers; optionally ``participant_rank``, each id's
+        place in sorted order when the caller knows it (else the ids are sorted here).
     rule : {"latest", "first"}
         Keep the most recent or the earliest response, finished ones first.
     file : str
@@ -152,7 +153,9 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
     # position) are ranked and sorted: the answers are taken once, for the kept rows (a
     # million rows, copied at every step, cost gigabytes).
     submitted = responses["submitted"].reset_index(drop=True)
-    ranked = responses[["participant", "record", "line"]].reset_index(drop=True).assign(
+    keys = ["participant", "record", "line",
+            *(["participant_rank"] if "participant_rank" in responses else [])]
+    ranked = responses[keys].reset_index(drop=True).assign(
         rank_unfinished=~responses["finished"].astype(bool).to_numpy(),
         rank_untimed=submitted.isna(),
         rank_time=submitted.astype("int64").where(submitted.notna(), np.iinfo("int64").min))
@@ -185,7 +188,8 @@ def _ranked(ranked: pd.DataFrame, latest: bool) -> tuple[pd.DataFrame, pd.Series
     The same order as ``sort_values`` on those five columns (stable); sorted here as integer
     keys, because sorting a million ids with four more columns took seconds.
     """
-    codes = text_ranks(ranked["participant"])
+    codes = (ranked["participant_rank"].to_numpy() if "participant_rank" in ranked
+             else text_ranks(ranked["participant"]))
     codes = np.where(codes < 0, codes.max(initial=0) + 1, codes)  # a missing id sorts last
     untimed = ranked["rank_untimed"].to_numpy(dtype=bool)
     time = np.where(untimed, 0, ranked["rank_time"].to_numpy(dtype=np.int64))
