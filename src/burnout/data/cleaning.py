@@ -317,8 +317,8 @@ def _participants(study: Study, roster: pd.DataFrame, responses: dict[str, pd.Da
     for student in sorted(withdrawn):
         log.add(student, study.roster.file, "withdrawal",
                 "withdrew from the study: all survey answers discarded", participant=student)
-    done = {wave.time: ids.isin(responses[wave.time]["participant"]).to_numpy()
-            for wave in study.waves}
+    done = {wave.time: np.bincount(responses[wave.time]["participant_rank"], minlength=len(
+        table))[table["_rank"].to_numpy()] > 0 for wave in study.waves}  # isin, by roster rank
     too_few = _too_few_sessions(table, min_sessions) if per_protocol else set()
     first, last = study.waves[0], study.waves[-1]
     everyone = population == "everyone"

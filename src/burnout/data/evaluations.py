@@ -126,6 +126,13 @@ def _answers(evaluation: Evaluation, export, problems: list[Problem]) -> pd.Data
     return pd.DataFrame(answers, index=export.table.index)
 
 
+def _member(values: pd.Series, pool: set[str]) -> np.ndarray:
+    """``values.isin(pool)`` by set lookups: an evaluation holds a few rows, the roster's set
+    a million ids (``isin`` turns the whole set into an array and hashes it again)."""
+    return np.fromiter((value in pool for value in values.tolist()), dtype=bool,
+                       count=len(values))
+
+
 def _one_evaluation(study: Study, evaluation: Evaluation, roster: pd.DataFrame,
                     log: ExclusionLog, problems: list[Problem], names: list[str],
                     pseudonyms: Pseudonyms | None) -> dict:
@@ -156,14 +163,14 @@ def _one_evaluation(study: Study, evaluation: Evaluation, roster: pd.DataFrame,
         frame[column] = [scrub(value or None) for value in cell_text(export.table[column])]
     if evaluation.respondents is None:
         everyone = set(roster["student_id"].tolist())
-        strangers = (frame["participant"] != "") & ~frame["participant"].isin(everyone)
+        strangers = (frame["participant"] != "") & ~_member(frame["participant"], everyone)
     else:
-        strangers = (frame["participant"] != "") & ~frame["participant"].isin(allowed)
+        strangers = (frame["participant"] != "") & ~_member(frame["participant"], allowed)
     for row in frame.loc[strangers | (frame["participant"] == "")].itertuples(index=False):
         log.add(row.record, export.file, "not_on_roster",
                 f"{evaluation.name} evaluation response of '{row.participant}', who is not on "
                 "the respondents' roster", line=row.line)
-    frame = frame.loc[frame["participant"].isin(allowed)]
+    frame = frame.loc[_member(frame["participant"], allowed)]
     kept, ties = resolve_repeats(frame, study.duplicates, export.file, log,
                                  f"{evaluation.name} evaluation")
     problems.extend(ties)

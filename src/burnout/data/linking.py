@@ -241,6 +241,16 @@ def _ties(ranked: pd.DataFrame, first: pd.Series, file: str,
     return problems
 
 
+def _logged(ids: np.ndarray, records: np.ndarray) -> np.ndarray:
+    """Whether each of the ``ids`` (factorize codes) is among the ``records`` (codes of the
+    same factorize; -1, a missing record, matches nothing)."""
+    marked = np.zeros(max(int(ids.max(initial=-1)), int(records.max(initial=-1))) + 2,
+                      dtype=bool)
+    marked[records] = True
+    marked[-1] = False  # code -1
+    return marked[ids]
+
+
 def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
                          steps: Sequence = COMPARISON_FLOW_STEPS,
                          groups: Sequence[str] = ("intervention", "control")) -> pd.DataFrame:
@@ -281,18 +291,21 @@ def flow_from_exclusions(enrolled: pd.DataFrame, exclusions: pd.DataFrame,
     [2, 1, 1, 1, 1]
     """
     rows = []
+    stage = exclusions["stage"]
     for group in groups:
         # The group's distinct ids and whether each is still in the flow (a mask: sets of a
         # million ids, built again at every step, took seconds). Removing the logged members
-        # of a step's stages is removing every record logged under them.
-        everyone = pd.Series(enrolled.loc[enrolled["group"] == group, "student_id"].unique())
+        # of a step's stages is removing every record logged under them. The ids and the
+        # records are numbered together once, so that each step is array lookups.
+        everyone = enrolled.loc[enrolled["group"] == group, "student_id"].unique()
+        codes = pd.factorize(np.concatenate([np.asarray(everyone, dtype=object),
+                                             exclusions["record"].to_numpy(dtype=object)]))[0]
+        ids, records = codes[:len(everyone)], codes[len(everyone):]
         members = np.ones(len(everyone), dtype=bool)
         for step, stages in steps:
             if stages is None:
-                withdrawn = exclusions.loc[exclusions["stage"] == "withdrawal", "record"]
-                members = ~everyone.isin(withdrawn).to_numpy()
+                members = ~_logged(ids, records[(stage == "withdrawal").to_numpy(dtype=bool)])
             elif stages:
-                logged = exclusions.loc[exclusions["stage"].isin(stages), "record"]
-                members &= ~everyone.isin(logged).to_numpy()
+                members &= ~_logged(ids, records[stage.isin(stages).to_numpy(dtype=bool)])
             rows.append({"step": step, "group": group, "n": int(members.sum())})
     return pd.DataFrame(rows, columns=["step", "group", "n"])

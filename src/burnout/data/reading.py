@@ -157,9 +157,10 @@ class Pseudonyms:
         >>> Pseudonyms.needed(pd.Series(["S1", "kim@uni.edu"]), "id", [])
         True
         """
-        return column in set(marked) or bool(
-            map_distinct(cell_text(ids), lambda value: EMAIL_PATTERN.search(value) is not None
-                         ).any())
+        # an address holds an "@": the pattern is searched only in the ids that have one
+        return column in set(marked) or any(
+            "@" in value and EMAIL_PATTERN.search(value) is not None
+            for value in cell_text(ids).tolist())
 
     def replace(self, ids: pd.Series) -> pd.Series:
         """``ids`` with every id replaced ("" stays "")."""
