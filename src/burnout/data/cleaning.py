@@ -111,12 +111,12 @@ def _roster_groups(study: Study, export: Export, problems: list[Problem]) -> pd.
 def _roster_table(study: Study, export: Export, problems: list[Problem]) -> pd.DataFrame:
     """participants columns from the roster (covariates of the first wave left empty: they are
     filled by :func:`_first_wave_covariates` once the kept first-wave responses are known)."""
-    roster = study.roster
-    ids = cell_text(export.table[roster.id])
+    roster, ids = study.roster, cell_text(export.table[study.roster.id])
     for position in np.flatnonzero((ids == "").to_numpy()):
         problems.append(Problem(export.file, export.lines[position], roster.id, None,
                                 "empty participant id (rule: every roster row has an id)"))
-    repeated = ids[(ids != "") & ids.duplicated(keep=False)]
+    ranks = text_ranks(ids)  # sorted once: repeats found and every later order taken from it
+    repeated = ids[(ids != "").to_numpy() & (np.bincount(ranks)[ranks] > 1)]
     for value in sorted(set(repeated)):
         lines = [str(export.lines[position]) for position in np.flatnonzero(ids == value)]
         problems.append(Problem(export.file, int(lines[-1]), roster.id, value,
@@ -150,7 +150,7 @@ def _roster_table(study: Study, export: Export, problems: list[Problem]) -> pd.D
         marks = {normalise_label(value) for value in values}
         withdrawn |= map_distinct(cell_text(export.table[column]), normalise_label).isin(marks)
     table["_withdrawn"] = withdrawn.to_numpy()
-    table["_line"] = list(export.lines)
+    table["_line"], table["_rank"] = list(export.lines), ranks
     return table
 
 
@@ -294,14 +294,15 @@ def _wave_responses(study: Study, position: int, export: Export, roster: pd.Data
         log.add(record, export.file, "not_on_roster",
                 f"{wave.name} response of '{participant}', who is not on the roster "
                 f"({study.roster.file})", line=line)
-    frame = frame.loc[staying]
     # A row without a single answer is no response (a wide export holds a row for everyone).
-    empty = items.loc[frame.index].isna().all(axis=1)
-    for participant, record, line in _rows(frame.loc[empty]):
+    answered = np.zeros(len(items), dtype=bool)
+    for column in items:
+        answered |= items[column].notna().to_numpy()
+    for participant, record, line in _rows(frame.loc[staying & ~answered]):
         log.add(record, export.file, "unfinished",
                 f"unfinished {wave.name} response of {participant}: it answers no item",
                 participant=participant, line=line)
-    frame = frame.loc[~empty]
+    frame = frame.loc[staying & answered]  # one copy of the million rows, not two
     kept, ties = resolve_repeats(frame, study.duplicates, export.file, log, wave.name)
     problems.extend(ties)
     return kept
@@ -458,7 +459,7 @@ def clean_study(study: Study, *, population: str = "complete_cases",
         roster["student_id"] = pseudonyms.replace(roster["student_id"]).to_numpy()
         wave_exports = [pseudonyms.apply(export, wave.id)
                         for wave, export in zip(study.waves, wave_exports, strict=True)]
-    roster["_rank"] = text_ranks(roster["student_id"])  # sorted once, used for every order
+        roster["_rank"] = text_ranks(roster["student_id"])  # the pseudonyms' order
     groups = roster["group"] if study.has_groups else pd.Series("all", index=roster.index)
     log = ExclusionLog(dict(zip(roster["student_id"].tolist(), groups.tolist(), strict=True)))
     names = sorted(set(redaction_names) | set(identifier_names(

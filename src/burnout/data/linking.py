@@ -165,7 +165,8 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
     dropped = ranked.loc[~first]
     # Only the participants with a dropped response need the kept one's record (a dict of
     # every participant costs seconds at a million rows).
-    repeated = kept.loc[kept["participant"].isin(dropped["participant"])]
+    who = "participant_rank" if "participant_rank" in ranked else "participant"  # ints: faster
+    repeated = kept.loc[kept[who].isin(dropped[who])]
     chosen = dict(zip(repeated["participant"].tolist(), repeated["record"].tolist(), strict=True))
     order = "most recent" if latest else "earliest"
     for participant, record, line in _rows(dropped):
@@ -215,12 +216,15 @@ def _ties(ranked: pd.DataFrame, first: pd.Series, file: str,
           responses: pd.DataFrame) -> list[Problem]:
     """Finished responses tied with the kept one on time, with different answers."""
     answers = [column for column in responses.columns
-               if column not in ("participant", "record", "line", "submitted", "finished")]
-    keys = ranked.loc[first, ["participant", "rank_time", "rank_unfinished", "line"]]
-    others = ranked.loc[~first & ~ranked["rank_unfinished"], ["participant", "rank_time", "line"]]
+               if column not in ("participant", "record", "line", "submitted", "finished",
+                                 "participant_rank")]
+    who = "participant_rank" if "participant_rank" in ranked else "participant"  # ints: faster
+    keys = ranked.loc[first, [who, "rank_time", "rank_unfinished", "line"]]
+    others = ranked.loc[~first & ~ranked["rank_unfinished"],
+                        list(dict.fromkeys([who, "participant", "rank_time", "line"]))]
     # Each other finished response beside its participant's kept one; only the same (known)
     # submission time as a finished kept one can be a tie.
-    pairs = others.merge(keys, on="participant", how="left", suffixes=("", "_best"), sort=False)
+    pairs = others.merge(keys, on=who, how="left", suffixes=("", "_best"), sort=False)
     pairs = pairs.loc[~pairs["rank_unfinished"].astype(bool)
                       & (pairs["rank_time"] == pairs["rank_time_best"])
                       & (pairs["rank_time"] != np.iinfo("int64").min)]
