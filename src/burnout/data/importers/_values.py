@@ -57,6 +57,13 @@ def _blank(values: pd.Series, blank: tuple[str, ...]) -> tuple[pd.Series, pd.Ser
     return stripped, present.astype(bool)
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Factorize codes of the cells (-1 when missing) and the distinct cells: a column is read
+    once per distinct value (a status column repeats a few texts over a million rows)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
 def parse_dates(values: pd.Series, lines, file: str, column: str,
                 blank: tuple[str, ...] = ()) -> tuple[pd.Series, list[Problem]]:
     """Dates and times of a text column (``datetime64[ns]``, NaT when empty or unreadable).
@@ -73,8 +80,9 @@ def parse_dates(values: pd.Series, lines, file: str, column: str,
     >>> [(p.row, p.value) for p in problems]
     [(7, 'soon')]
     """
-    stripped, todo = _blank(values, blank)
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    codes, distinct = _distinct(values)
+    stripped, todo = _blank(distinct, blank)
+    result = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
     for form in _DATE_FORMATS:
         if not todo.any():
             break
@@ -87,10 +95,11 @@ def parse_dates(values: pd.Series, lines, file: str, column: str,
         good = parsed.notna()
         result[good[good].index] = parsed[good].dt.tz_localize(None).astype("datetime64[ns]")
         todo[good[good].index] = False
-    positions = np.flatnonzero(todo.to_numpy())
+    dates = np.append(result.to_numpy(), np.datetime64("NaT", "ns"))  # the last: missing
+    positions = np.flatnonzero(np.append(todo.to_numpy(), False)[codes])
     problems = [Problem(file, lines[i], column, values.iloc[i], f"not a date and time; "
                         f"{DATE_EXAMPLE}") for i in positions]
-    return result, problems
+    return pd.Series(dates[codes], index=values.index, dtype="datetime64[ns]"), problems
 
 
 def parse_flags(values: pd.Series, lines, file: str,
@@ -104,11 +113,13 @@ def parse_flags(values: pd.Series, lines, file: str,
     >>> flags.tolist(), [(p.row, p.value) for p in problems]
     ([True, False, False, True, False], [(6, 'maybe')])
     """
-    stripped, present = _blank(values, ())
+    codes, distinct = _distinct(values)
+    stripped, present = _blank(distinct, ())
     cells, found = lookup(stripped.str.lower(), _FLAGS)
-    flags = np.zeros(len(values), dtype=bool)
-    flags[found] = cells[found].astype(bool)
-    bad = np.flatnonzero(present.to_numpy() & ~found)
+    flags = np.zeros(len(distinct) + 1, dtype=bool)  # the last: a missing cell
+    flags[:-1][found] = cells[found].astype(bool)
+    bad = np.flatnonzero(np.append(present.to_numpy() & ~found, False)[codes])
+    flags = flags[codes]
     problems = [Problem(file, lines[i], column, values.iloc[i], f"not a yes/no value; "
                         f"{FLAG_EXAMPLE}") for i in bad]
     return pd.Series(flags, index=values.index, dtype=bool), problems
