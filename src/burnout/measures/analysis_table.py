@@ -28,8 +28,8 @@ from burnout.data.registry import Instrument
 from burnout.measures.scoring import (
     BURNOUT_COLUMN,
     _as_instrument,
+    _scored_columns,
     resolve_cutoffs,
-    score_instrument,
 )
 
 __all__ = ["build_analysis_table", "count_missing_scores", "scoring_numbers",
@@ -66,12 +66,14 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str) -
                         f"contract requires {list(columns)})")
 
 
-def _first_bad_row(mask: pd.Series) -> int:
+def _first_bad_row(mask: pd.Series | np.ndarray) -> int:
     """Spreadsheet line (header = 1) of the first True in ``mask``."""
-    return int(np.flatnonzero(mask.to_numpy())[0]) + 2
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
 
 
-def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
+def _checked_participants(participants: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index]:
+    """The participants with text identifiers and 0/1 ``analysed``, and their identifiers
+    as an index (its hash table, built once, finds every questionnaire's participant)."""
     source = "participants.csv"
     _require_columns(participants, ["student_id", "analysed"], source)
     student = participants["student_id"]
@@ -79,9 +81,9 @@ def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
         row = _first_bad_row(student.isna())
         raise DataError(f"{source}, row {row}, column 'student_id': empty (rule: every "
                         f"participant has an identifier)")
-    duplicated = student.duplicated(keep=False)
-    if duplicated.any():
-        row = _first_bad_row(duplicated)
+    identifiers = pd.Index(student)
+    if not identifiers.is_unique:
+        row = _first_bad_row(student.duplicated(keep=False))
         raise DataError(f"{source}, row {row}, column 'student_id': value "
                         f"{student.iloc[row - 2]!r} appears more than once (rule: one row per "
                         f"student)")
@@ -93,36 +95,68 @@ def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
         value = value.item() if isinstance(value, np.generic) else value
         raise DataError(f"{source}, row {row}, column 'analysed': value {value!r} (rule: "
                         f"analysed is 0 or 1)")
-    checked = participants.copy()
+    checked = participants.copy(deep=False)  # copy on write: the caller's frame stays as it was
     checked["student_id"] = student.astype(str)
     checked["analysed"] = analysed.astype(int)
-    return checked
+    if checked["student_id"].dtype != student.dtype:
+        identifiers = pd.Index(checked["student_id"])
+    return checked, identifiers
 
 
-def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
-                         waves: Sequence[str], source: str = "mbi_items.csv") -> pd.DataFrame:
+def _checked_items_table(items: pd.DataFrame, known_students: pd.Index,
+                         waves: Sequence[str], source: str = "mbi_items.csv") -> np.ndarray:
+    """Each questionnaire's cell of the participant x wave grid (participant position times
+    the number of waves plus wave position), after checking waves, students and repeats.
+
+    Integer positions found once by hashing (merging and matching the text keys again took
+    seconds at 1.35M participants); a repeat is a cell counted twice.
+    """
     _require_columns(items, ["student_id", "wave"], source)
-    checked = items.reset_index(drop=True).copy()
-    checked["student_id"] = checked["student_id"].astype(str)
-    bad_wave = ~checked["wave"].isin(list(waves))
-    if bad_wave.any():
-        row = _first_bad_row(bad_wave)
+    student, wave = items["student_id"].astype(str), items["wave"]
+    wave_code = pd.Index(list(waves)).get_indexer(wave)
+    if (wave_code < 0).any():
+        row = _first_bad_row(wave_code < 0)
         raise DataError(f"{source}, row {row}, column 'wave': value "
-                        f"{checked['wave'].iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
-    unknown = ~checked["student_id"].isin(known_students)
-    if unknown.any():
-        row = _first_bad_row(unknown)
+                        f"{wave.iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
+    person = known_students.get_indexer(student)
+    if (person < 0).any():
+        row = _first_bad_row(person < 0)
         raise DataError(f"{source}, row {row}, column 'student_id': value "
-                        f"{checked['student_id'].iloc[row - 2]!r} is not in participants.csv "
+                        f"{student.iloc[row - 2]!r} is not in participants.csv "
                         f"(rule: every questionnaire belongs to an enrolled student)")
-    repeated = checked.duplicated(["student_id", "wave"], keep=False)
-    if repeated.any():
-        row = _first_bad_row(repeated)
-        raise DataError(f"{source}, row {row}: student {checked['student_id'].iloc[row - 2]!r} "
+    cells = person * len(waves) + wave_code
+    if np.bincount(cells, minlength=1).max() > 1:
+        row = _first_bad_row(pd.Series(cells).duplicated(keep=False))
+        raise DataError(f"{source}, row {row}: student {student.iloc[row - 2]!r} "
                         f"has more than one questionnaire in wave "
-                        f"{checked['wave'].iloc[row - 2]!r} (rule: one row per student and "
+                        f"{wave.iloc[row - 2]!r} (rule: one row per student and "
                         f"wave)")
-    return checked
+    return cells
+
+
+def _taken(values: np.ndarray | pd.api.extensions.ExtensionArray,
+           positions: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """``values`` at ``positions``, missing (NaN or NA) where a position is -1."""
+    return pd.api.extensions.take(values, positions, allow_fill=True)
+
+
+def _long_table(analysed: pd.DataFrame, analysed_rows: np.ndarray, cells: np.ndarray,
+                scored: Mapping[str, object], waves: list[str], columns: list[str],
+                ) -> pd.DataFrame:
+    """Two (or more) rows per analysed student, one per wave, with the scores of the
+    questionnaire of that student and wave (missing without one), in ``columns`` order."""
+    count, wave_count = len(analysed), len(waves)
+    grid = analysed_rows.repeat(wave_count) * wave_count + np.tile(np.arange(wave_count), count)
+    questionnaire = np.full(max(cells.max(initial=-1), grid.max(initial=-1)) + 1, -1,
+                            dtype=np.intp)
+    questionnaire[cells] = np.arange(len(cells))
+    found = questionnaire[grid]
+    student = np.arange(count).repeat(wave_count)
+    long = {column: analysed[column].array.take(student) for column in analysed.columns}
+    long["time"] = pd.Series(waves * count).array if count == 0 else pd.Series(
+        waves).array.take(np.tile(np.arange(wave_count), count))
+    long.update({name: _taken(values, found) for name, values in scored.items()})
+    return pd.DataFrame({column: long[column] for column in columns}, copy=False)
 
 
 def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
@@ -214,42 +248,41 @@ def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
     if burnout_rule is not None and not primary.burnout_rules:
         raise DataError(f"burnout_rule: instrument {primary.name!r} defines no burnout "
                         f"rules; pass burnout_rule=None")
-    participants = _checked_participants(participants)
-    items = _checked_items_table(mbi_items, participants["student_id"], waves, source)
-    parts = [score_instrument(items, primary, cutoffs=cutoffs, burnout_rule=burnout_rule,
-                              source=source)]
-    parts += [score_instrument(items, other, source=source) for other in instruments[1:]]
-    scored = pd.concat(parts, axis=1)
-    scored.insert(0, "student_id", items["student_id"].to_numpy())
-    scored.insert(1, "time", items["wave"].to_numpy())
+    participants, known_students = _checked_participants(participants)
+    cells = _checked_items_table(mbi_items, known_students, waves, source)
+    responses = mbi_items.reset_index(drop=True)  # error messages count rows from 0
+    scored = _scored_columns(responses, primary, cutoffs, burnout_rule, source)
+    for other in instruments[1:]:
+        scored.update(_scored_columns(responses, other, None, None, source))
 
     score_names = [name for definition in instruments for name in definition.subscales]
     flag_names = list(resolve_cutoffs(primary, cutoffs))
     flag_names += [name for definition in instruments[1:] for name in resolve_cutoffs(definition)]
-    burnout = [BURNOUT_COLUMN] if BURNOUT_COLUMN in scored.columns else []
+    burnout = [BURNOUT_COLUMN] if BURNOUT_COLUMN in scored else []
 
-    analysed = participants.loc[participants["analysed"] == 1].reset_index(drop=True)
+    analysed_rows = np.flatnonzero(participants["analysed"].to_numpy() == 1)
+    analysed = participants.take(analysed_rows).reset_index(drop=True)
     keep = [column for column in analysed.columns if not _is_bookkeeping(column)]
-    keys = [column for column in _KEYS if column in keep]
+    keys = [column for column in _KEYS if column in keep or column == "time"]
     extras = [column for column in _LONG_EXTRAS if column in keep]
-    grid = analysed.loc[analysed.index.repeat(len(waves)), keys + extras].reset_index(drop=True)
-    grid["time"] = waves * len(analysed)
-    analysis_long = grid.merge(scored, on=["student_id", "time"], how="left", validate="1:1")
-    analysis_long = analysis_long[_long_keys(analysis_long) + score_names + burnout + flag_names
-                                  + extras]
+    analysis_long = _long_table(analysed[[key for key in keys if key != "time"] + extras],
+                                analysed_rows, cells, scored, waves,
+                                keys + score_names + burnout + flag_names + extras)
 
-    before, after = waves[0], waves[-1]
-    analysis = analysed[keep].copy()
-    by_time = {time: analysis_long.loc[analysis_long["time"] == time]
-               .set_index("student_id").reindex(analysis["student_id"]).reset_index(drop=True)
-               for time in waves}
+    # Row i * (number of waves) + w of the long table is student i at wave w.
+    count, wave_count = len(analysed), len(waves)
+    at = {time: {name: analysis_long[name].array[position::wave_count].copy()
+                 for name in score_names + flag_names + burnout}
+          for position, time in enumerate(waves)}
+    columns = {column: analysed[column] for column in keep}
     for name in score_names:
         for time in waves:
-            analysis[f"{name}_{time}"] = by_time[time][name]
-        analysis[f"{name}_change"] = by_time[after][name] - by_time[before][name]
+            columns[f"{name}_{time}"] = at[time][name]
+        columns[f"{name}_change"] = at[waves[-1]][name] - at[waves[0]][name]
     for name in flag_names + burnout:
         for time in waves:
-            analysis[f"{name}_{time}"] = by_time[time][name]
+            columns[f"{name}_{time}"] = at[time][name]
+    analysis = pd.DataFrame(columns, index=pd.RangeIndex(count), copy=False)
     return analysis, analysis_long
 
 
