@@ -153,8 +153,9 @@ def _long_table(analysed: pd.DataFrame, analysed_rows: np.ndarray, cells: np.nda
     found = questionnaire[grid]
     student = np.arange(count).repeat(wave_count)
     long = {column: analysed[column].array.take(student) for column in analysed.columns}
-    long["time"] = pd.Series(waves * count).array if count == 0 else pd.Series(
-        waves).array.take(np.tile(np.arange(wave_count), count))
+    # Without analysed students the time column is empty floats, as the former merge gave.
+    long["time"] = pd.Series(waves).array.take(np.tile(np.arange(wave_count), count)) \
+        if count else np.empty(0)
     long.update({name: _taken(values, found) for name, values in scored.items()})
     return pd.DataFrame({column: long[column] for column in columns}, copy=False)
 
@@ -381,15 +382,20 @@ def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> d
     _require_columns(analysis_long, ["student_id", "time"], "analysis_long")
     _require_columns(reliability, ["subscale", "wave", "n", "alpha", "ci_low", "ci_high"],
                      "reliability")
-    students = analysis_long.drop_duplicates("student_id")
-    numbers: dict[str, object] = {"score.analysed.total": int(len(students))}
-    if "group" in students:
-        for group, count in students["group"].value_counts(sort=False).items():
+    first = ~analysis_long["student_id"].duplicated().to_numpy()
+    numbers: dict[str, object] = {"score.analysed.total": int(first.sum())}
+    if "group" in analysis_long:
+        for group, count in analysis_long["group"][first].value_counts(sort=False).items():
             numbers[f"score.analysed.{key_part(group)}"] = int(count)
+    # The groups of groupby("time", sort=False), found once for every score: times in order
+    # of appearance, a missing time in none.
+    times, time_values = pd.factorize(analysis_long["time"])
+    timed = times >= 0
     for score in _score_columns(analysis_long):
-        for time, values in analysis_long.groupby("time", sort=False)[score]:
-            numbers[f"score.{key_part(score)}.{key_part(time)}.missing"] = int(
-                values.isna().sum())
+        missing = np.bincount(times[timed], analysis_long[score].isna().to_numpy()[timed],
+                              minlength=len(time_values))
+        for time, count in zip(time_values, missing, strict=True):
+            numbers[f"score.{key_part(score)}.{key_part(time)}.missing"] = int(count)
     for row in reliability.itertuples(index=False):
         stem = f"reliability.{key_part(row.subscale)}.{key_part(row.wave)}"
         numbers[f"{stem}.n"] = int(row.n)

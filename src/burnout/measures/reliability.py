@@ -21,7 +21,7 @@ from scipy import special
 
 from burnout.core.errors import DataError
 from burnout.data.registry import Instrument
-from burnout.measures.scoring import _as_instrument, _checked_items
+from burnout.measures.scoring import _as_instrument, _checked_item_matrix, _checked_items
 
 __all__ = ["cronbach_alpha_table"]
 
@@ -46,6 +46,30 @@ def _waves(responses_by_wave: Mapping[str, pd.DataFrame] | pd.DataFrame,
         return {str(wave): frame for wave, frame in responses_by_wave.items()}
     raise DataError(f"responses_by_wave must be a mapping wave -> DataFrame or a DataFrame with "
                     f"a '{wave_column}' column, got {type(responses_by_wave).__name__}")
+
+
+def _wave_arrays(responses: pd.DataFrame, instrument: Instrument,
+                 wave_column: str) -> dict[str, np.ndarray]:
+    """The checked item array (items x questionnaires) of each wave of one table.
+
+    The items are checked once for the whole table (a group-by into frames and a check per
+    wave copied the table twice); when an answer breaks the rule, the check per wave runs
+    and raises the message naming the wave.
+    """
+    if wave_column not in responses.columns:
+        _waves(responses, wave_column)  # raises the message
+    codes, uniques = pd.factorize(responses[wave_column])  # order of appearance, as groupby
+    if (codes < 0).any() or len({str(wave) for wave in uniques}) < len(uniques):
+        # An empty wave (raises the message) or waves whose texts coincide: as before.
+        return {wave: _checked_item_matrix(frame, instrument, f"responses (wave {wave!r})")
+                for wave, frame in _waves(responses, wave_column).items()}
+    try:
+        matrix = _checked_item_matrix(responses, instrument, "responses")
+    except DataError:
+        for wave, frame in _waves(responses, wave_column).items():
+            _checked_items(frame, instrument, f"responses (wave {wave!r})")
+        raise
+    return {str(wave): matrix[:, codes == position] for position, wave in enumerate(uniques)}
 
 
 def _feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[float, float]:
@@ -133,16 +157,19 @@ def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.Data
     instrument = _as_instrument(instrument)
     if not 0 < confidence < 1:
         raise DataError(f"confidence: must be between 0 and 1, got {confidence!r}")
+    if isinstance(responses_by_wave, pd.DataFrame):
+        by_wave = _wave_arrays(responses_by_wave, instrument, wave_column)
+    else:
+        by_wave = {wave: _checked_item_matrix(frame, instrument, f"responses (wave {wave!r})")
+                   for wave, frame in _waves(responses_by_wave, wave_column).items()}
     rows = []
-    for wave, frame in _waves(responses_by_wave, wave_column).items():
-        items = _checked_items(frame, instrument, f"responses (wave {wave!r})")
-        for number in instrument.reverse_scored:
-            column = instrument.item_column(number)
-            items[column] = (instrument.response_minimum + instrument.response_maximum
-                             - items[column])
+    for wave, matrix in by_wave.items():
         for subscale in instrument.subscales:
-            values = items[instrument.subscale_columns(subscale)]
-            complete = values.dropna(axis=0, how="any")
+            columns = instrument.subscale_columns(subscale)
+            values = matrix[[instrument.items.index(column) for column in columns]]
+            answered = ~np.isnan(values).any(axis=0)
+            # The complete cases as the frame dropna gave: one block of items x cases.
+            complete = pd.DataFrame(values[:, answered].T, columns=columns)
             n, k = complete.shape
             alpha = low = high = np.nan
             total_variance = complete.sum(axis=1).var() if n >= 2 else 0.0
@@ -150,6 +177,6 @@ def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.Data
                 alpha = _cronbach_alpha(complete)
                 low, high = _feldt_interval(alpha, n, k, confidence)
             rows.append({"instrument": instrument.name, "subscale": subscale, "wave": wave,
-                         "n": n, "excluded": len(values) - n, "items": k, "alpha": alpha,
+                         "n": n, "excluded": values.shape[1] - n, "items": k, "alpha": alpha,
                          "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows, columns=_COLUMNS)
