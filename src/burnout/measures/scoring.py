@@ -206,49 +206,68 @@ def _checked_items(responses: pd.DataFrame, instrument: Instrument, source: str)
     return pd.DataFrame(values, index=responses.index)
 
 
-def _checked_item_matrix(responses: pd.DataFrame, instrument: Instrument,
-                         source: str) -> np.ndarray:
-    """The item answers as one float array, one row per item (NaN = missing), checked.
+def _column_breaks_rule(values: np.ndarray, minimum: float, maximum: float) -> bool:
+    """Whether a numeric column holds an answer that is not a whole number in range."""
+    if not len(values):
+        return False
+    if values.dtype.kind in "iu":
+        return bool(values.min() < minimum or values.max() > maximum)
+    low, high = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN only when all are
+    if np.isnan(low):
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(low < minimum or high > maximum
+                    or np.any((values != np.floor(values)) & ~np.isnan(values)))
 
-    The rule of :func:`_checked_items`, checked on the whole array at once when every item
-    column is numeric (through pandas, column by column, 1.35M questionnaires took seconds);
-    other columns, and answers that break the rule, go through :func:`_checked_items`, which
-    converts them or raises its message. Reverse-scored items are turned around.
+
+def _checked_item_columns(responses: pd.DataFrame, instrument: Instrument,
+                          source: str) -> dict[str, np.ndarray]:
+    """Each item column as a NumPy array (whole numbers, or floats with NaN = missing),
+    checked by the rule of :func:`_checked_items`; reverse-scored items turned around.
+
+    Numeric columns are checked in place, one at a time (through pandas, and as one float
+    array of every item, the 22 columns of 2.8M questionnaires took seconds: copies and their
+    fresh memory); other columns, and answers that break the rule, go through
+    :func:`_checked_items`, which converts them or raises its message.
     """
     numeric = isinstance(responses, pd.DataFrame) and all(
         column in responses.columns and isinstance(responses[column].dtype, np.dtype)
         and responses[column].dtype.kind in "iuf" for column in instrument.items)
     minimum, maximum = instrument.response_minimum, instrument.response_maximum
     if numeric:
-        matrix = np.empty((len(instrument.items), len(responses)))
-        for row, column in enumerate(instrument.items):
-            matrix[row] = responses[column].to_numpy()
-        with np.errstate(invalid="ignore"):
-            broken = ~np.isnan(matrix) & ((matrix != np.floor(matrix)) | (matrix < minimum)
-                                          | (matrix > maximum))
-        if broken.any():
+        columns = {column: responses[column].to_numpy() for column in instrument.items}
+        if any(_column_breaks_rule(values, minimum, maximum) for values in columns.values()):
             _checked_items(responses, instrument, source)  # raises the message
     else:
         checked = _checked_items(responses, instrument, source)
-        matrix = np.array([checked[column].to_numpy() for column in instrument.items])
+        columns = {column: checked[column].to_numpy() for column in instrument.items}
     for number in instrument.reverse_scored:
-        row = instrument.items.index(instrument.item_column(number))
-        matrix[row] = minimum + maximum - matrix[row]
-    return matrix
+        column = instrument.item_column(number)
+        columns[column] = minimum + maximum - columns[column].astype(float)
+    return columns
 
 
-def _subscale_score(matrix: np.ndarray, instrument: Instrument, subscale: str) -> np.ndarray:
+def _subscale_score(columns: Mapping[str, np.ndarray], instrument: Instrument,
+                    subscale: str) -> np.ndarray:
     """Score one subscale with prorating; missing when too many items are missing.
 
     The arithmetic of the pandas version it replaced (tested against it): the sum of the
     answered items (exact: whole numbers), times the size, divided by the number answered.
     """
-    rows = [instrument.items.index(column) for column in instrument.subscale_columns(subscale)]
-    values = matrix[rows]
-    size = len(rows)
-    answered = (~np.isnan(values)).sum(axis=0)
-    total = np.where(answered > 0, np.nansum(values, axis=0), np.nan)
+    names = instrument.subscale_columns(subscale)
+    size, count = len(names), len(columns[names[0]])
+    total, answered = np.zeros(count), np.zeros(count, dtype=np.int64)
+    for name in names:  # one column at a time: no array of the whole subscale
+        values = columns[name]
+        if values.dtype.kind == "f":
+            present = ~np.isnan(values)
+            np.add(total, values, out=total, where=present)
+            answered += present
+        else:
+            total += values
+            answered += 1
     divisor = np.where(answered > 0, answered, np.nan)
+    total[answered == 0] = np.nan
     score = total * size / divisor if instrument.scoring == "sum" else total / divisor
     score[(size - answered) > instrument.allowed_missing(subscale)] = np.nan
     return score
@@ -259,9 +278,9 @@ def _scored_columns(responses: pd.DataFrame, instrument: Instrument,
                     source: str) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
     """The columns of :func:`score_instrument` as arrays: scores, flags, then burnout."""
     rules = resolve_cutoffs(instrument, cutoffs)
-    matrix = _checked_item_matrix(responses, instrument, source)
+    items = _checked_item_columns(responses, instrument, source)
     columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
-        name: _subscale_score(matrix, instrument, name) for name in instrument.subscales}
+        name: _subscale_score(items, instrument, name) for name in instrument.subscales}
     flags = {}
     for flag, rule in rules.items():
         score = columns[rule.score]
