@@ -364,3 +364,14 @@ def test_scoring_numbers_are_the_replaced_group_by(rows, grouped):
     reliability = pd.DataFrame(columns=["subscale", "wave", "n", "alpha", "ci_low", "ci_high"])
     assert (list(scoring_numbers(long, reliability).items())
             == list(_old_scoring_numbers(long, reliability).items()))
+
+
+def test_identifiers_equal_only_as_text_are_refused_as_the_merge_did():
+    participants = pd.DataFrame({"student_id": pd.Series([1, "1"], dtype=object),
+                                 "analysed": [1, 1]})
+    items = pd.DataFrame({"student_id": ["1"], "wave": ["pre"]})
+    for number in range(1, 23):
+        items[f"mbi_{number:02d}"] = 3
+    for build in (build_analysis_table, _old_build_analysis_table):
+        with pytest.raises(pd.errors.MergeError, match="not unique in left dataset"):
+            build(participants, items, ["mbi_hss_mp"], None, None, WAVES)

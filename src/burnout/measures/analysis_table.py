@@ -71,9 +71,8 @@ def _first_bad_row(mask: pd.Series | np.ndarray) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0]) + 2
 
 
-def _checked_participants(participants: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index]:
-    """The participants with text identifiers and 0/1 ``analysed``, and their identifiers
-    as an index (its hash table, built once, finds every questionnaire's participant)."""
+def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
+    """The participants with text identifiers and 0/1 ``analysed``."""
     source = "participants.csv"
     _require_columns(participants, ["student_id", "analysed"], source)
     student = participants["student_id"]
@@ -81,8 +80,7 @@ def _checked_participants(participants: pd.DataFrame) -> tuple[pd.DataFrame, pd.
         row = _first_bad_row(student.isna())
         raise DataError(f"{source}, row {row}, column 'student_id': empty (rule: every "
                         f"participant has an identifier)")
-    identifiers = pd.Index(student)
-    if not identifiers.is_unique:
+    if not pd.Index(student).is_unique:
         row = _first_bad_row(student.duplicated(keep=False))
         raise DataError(f"{source}, row {row}, column 'student_id': value "
                         f"{student.iloc[row - 2]!r} appears more than once (rule: one row per "
@@ -98,18 +96,19 @@ def _checked_participants(participants: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     checked = participants.copy(deep=False)  # copy on write: the caller's frame stays as it was
     checked["student_id"] = student.astype(str)
     checked["analysed"] = analysed.astype(int)
-    if checked["student_id"].dtype != student.dtype:
-        identifiers = pd.Index(checked["student_id"])
-    return checked, identifiers
+    return checked
 
 
-def _checked_items_table(items: pd.DataFrame, known_students: pd.Index,
+def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
                          waves: Sequence[str], source: str = "mbi_items.csv") -> np.ndarray:
     """Each questionnaire's cell of the participant x wave grid (participant position times
     the number of waves plus wave position), after checking waves, students and repeats.
 
-    Integer positions found once by hashing (merging and matching the text keys again took
-    seconds at 1.35M participants); a repeat is a cell counted twice.
+    The identifiers are hashed once: factorizing the (unique) participants' followed by the
+    questionnaires' numbers each participant by its position and gives an unknown student a
+    larger code (merging and matching the text keys took seconds at 1.35M participants, and
+    a lookup in an index of the participants twice as long as this); a repeat is a cell
+    counted twice.
     """
     _require_columns(items, ["student_id", "wave"], source)
     student, wave = items["student_id"].astype(str), items["wave"]
@@ -118,7 +117,13 @@ def _checked_items_table(items: pd.DataFrame, known_students: pd.Index,
         row = _first_bad_row(wave_code < 0)
         raise DataError(f"{source}, row {row}, column 'wave': value "
                         f"{wave.iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
-    person = known_students.get_indexer(student)
+    known = known_students.to_numpy(dtype=object)
+    codes = pd.factorize(np.concatenate([known, student.to_numpy(dtype=object)]))[0]
+    if not np.array_equal(codes[:len(known)], np.arange(len(known))):
+        # Identifiers that differ but not as text (1 and "1"): refused as the merge did.
+        raise pd.errors.MergeError("Merge keys are not unique in left dataset; not a "
+                                   "one-to-one merge")
+    person = np.where(codes[len(known):] < len(known), codes[len(known):], -1)
     if (person < 0).any():
         row = _first_bad_row(person < 0)
         raise DataError(f"{source}, row {row}, column 'student_id': value "
@@ -249,8 +254,8 @@ def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
     if burnout_rule is not None and not primary.burnout_rules:
         raise DataError(f"burnout_rule: instrument {primary.name!r} defines no burnout "
                         f"rules; pass burnout_rule=None")
-    participants, known_students = _checked_participants(participants)
-    cells = _checked_items_table(mbi_items, known_students, waves, source)
+    participants = _checked_participants(participants)
+    cells = _checked_items_table(mbi_items, participants["student_id"], waves, source)
     responses = mbi_items.reset_index(drop=True)  # error messages count rows from 0
     scored = _scored_columns(responses, primary, cutoffs, burnout_rule, source)
     for other in instruments[1:]:
