@@ -256,16 +256,14 @@ def _subscale_score(columns: Mapping[str, np.ndarray], instrument: Instrument,
     """
     names = instrument.subscale_columns(subscale)
     size, count = len(names), len(columns[names[0]])
-    total, answered = np.zeros(count), np.zeros(count, dtype=np.int64)
+    total, missing = np.zeros(count), np.zeros(count, dtype=np.int64)
     for name in names:  # one column at a time: no array of the whole subscale
-        values = columns[name]
-        if values.dtype.kind == "f":
-            present = ~np.isnan(values)
-            np.add(total, values, out=total, where=present)
-            answered += present
-        else:
-            total += values
-            answered += 1
+        total += columns[name]
+        if columns[name].dtype.kind == "f":
+            missing += np.isnan(columns[name])
+    partial = np.flatnonzero(missing)  # the few rows with an unanswered item: sum again
+    total[partial] = np.nansum([columns[name][partial] for name in names], axis=0)
+    answered = size - missing
     divisor = np.where(answered > 0, answered, np.nan)
     total[answered == 0] = np.nan
     score = total * size / divisor if instrument.scoring == "sum" else total / divisor
