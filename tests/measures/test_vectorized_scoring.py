@@ -23,7 +23,6 @@ from burnout.measures.analysis_table import (
     _LONG_EXTRAS,
     _first_bad_row,
     _is_bookkeeping,
-    _long_keys,
     _require_columns,
     _score_columns,
     build_analysis_table,
@@ -139,6 +138,10 @@ def _old_checked_items_table(items, known_students, waves, source):
                         f"{checked['wave'].iloc[row - 2]!r} (rule: one row per student and "
                         f"wave)")
     return checked
+
+
+def _long_keys(frame):
+    return [column for column in _KEYS if column in frame.columns]
 
 
 def _old_build_analysis_table(participants, mbi_items, instruments, cutoffs, burnout_rule,

@@ -47,10 +47,6 @@ def _is_bookkeeping(column: str) -> bool:
     return column in BOOKKEEPING_COLUMNS or column.startswith("has_")
 
 
-def _long_keys(frame: pd.DataFrame) -> list[str]:
-    return [column for column in _KEYS if column in frame.columns]
-
-
 def _score_columns(analysis_long: pd.DataFrame) -> list[str]:
     """The scores and flags of a long table: every column that is not a key or an extra."""
     return [column for column in analysis_long.columns
