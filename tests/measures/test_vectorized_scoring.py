@@ -22,6 +22,7 @@ from burnout.measures.analysis_table import (
     _KEYS,
     _LONG_EXTRAS,
     _first_bad_row,
+    _first_rows,
     _is_bookkeeping,
     _require_columns,
     _score_columns,
@@ -378,3 +379,12 @@ def test_identifiers_equal_only_as_text_are_refused_as_the_merge_did():
     for build in (build_analysis_table, _old_build_analysis_table):
         with pytest.raises(pd.errors.MergeError, match="not unique in left dataset"):
             build(participants, items, ["mbi_hss_mp"], None, None, WAVES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["S1", "S2", "S3", "S10", None]), max_size=12), st.booleans())
+def test_first_rows_are_those_duplicated_leaves(identifiers, grouped):
+    """Runs of a student's rows (the long table's order) or any order, missing ids too."""
+    values = sorted(identifiers, key=str) if grouped else identifiers
+    column = pd.Series(values, dtype="str")
+    np.testing.assert_array_equal(_first_rows(column), ~column.duplicated().to_numpy())

@@ -351,6 +351,22 @@ def _codes(values: pd.Series, uniques) -> np.ndarray:
     return np.where(found >= 0, present[np.maximum(found, 0)] if len(present) else -1, -1)
 
 
+def _first_rows(identifiers: pd.Series) -> np.ndarray:
+    """Whether each row is the first of its identifier, as ``~identifiers.duplicated()``.
+
+    A long table holds each student's rows together: when the rows where a run of equal
+    neighbours starts carry identifiers that are all different, they are the first rows.
+    Comparing neighbours and checking one identifier per student took a quarter of the time
+    of hashing every row (2.7M rows); any other order goes to ``duplicated``.
+    """
+    values = identifiers.to_numpy(dtype=object)
+    starts = np.ones(len(values), dtype=bool)
+    starts[1:] = values[1:] != values[:-1]
+    if pd.Index(values[starts]).is_unique:
+        return starts
+    return ~identifiers.duplicated().to_numpy()
+
+
 def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> dict[str, object]:
     """The citable numbers of the scoring stage, under flat dotted keys.
 
@@ -383,7 +399,7 @@ def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> d
     _require_columns(analysis_long, ["student_id", "time"], "analysis_long")
     _require_columns(reliability, ["subscale", "wave", "n", "alpha", "ci_low", "ci_high"],
                      "reliability")
-    first = ~analysis_long["student_id"].duplicated().to_numpy()
+    first = _first_rows(analysis_long["student_id"])
     numbers: dict[str, object] = {"score.analysed.total": int(first.sum())}
     if "group" in analysis_long:
         for group, count in analysis_long["group"][first].value_counts(sort=False).items():
