@@ -28,8 +28,8 @@ from burnout.data.registry import Instrument
 from burnout.measures.scoring import (
     BURNOUT_COLUMN,
     _as_instrument,
+    _scored_columns,
     resolve_cutoffs,
-    score_instrument,
 )
 
 __all__ = ["build_analysis_table", "count_missing_scores", "scoring_numbers",
@@ -47,10 +47,6 @@ def _is_bookkeeping(column: str) -> bool:
     return column in BOOKKEEPING_COLUMNS or column.startswith("has_")
 
 
-def _long_keys(frame: pd.DataFrame) -> list[str]:
-    return [column for column in _KEYS if column in frame.columns]
-
-
 def _score_columns(analysis_long: pd.DataFrame) -> list[str]:
     """The scores and flags of a long table: every column that is not a key or an extra."""
     return [column for column in analysis_long.columns
@@ -66,12 +62,13 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str) -
                         f"contract requires {list(columns)})")
 
 
-def _first_bad_row(mask: pd.Series) -> int:
+def _first_bad_row(mask: pd.Series | np.ndarray) -> int:
     """Spreadsheet line (header = 1) of the first True in ``mask``."""
-    return int(np.flatnonzero(mask.to_numpy())[0]) + 2
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 2
 
 
 def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
+    """The participants with text identifiers and 0/1 ``analysed``."""
     source = "participants.csv"
     _require_columns(participants, ["student_id", "analysed"], source)
     student = participants["student_id"]
@@ -79,9 +76,8 @@ def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
         row = _first_bad_row(student.isna())
         raise DataError(f"{source}, row {row}, column 'student_id': empty (rule: every "
                         f"participant has an identifier)")
-    duplicated = student.duplicated(keep=False)
-    if duplicated.any():
-        row = _first_bad_row(duplicated)
+    if not pd.Index(student).is_unique:
+        row = _first_bad_row(student.duplicated(keep=False))
         raise DataError(f"{source}, row {row}, column 'student_id': value "
                         f"{student.iloc[row - 2]!r} appears more than once (rule: one row per "
                         f"student)")
@@ -93,36 +89,76 @@ def _checked_participants(participants: pd.DataFrame) -> pd.DataFrame:
         value = value.item() if isinstance(value, np.generic) else value
         raise DataError(f"{source}, row {row}, column 'analysed': value {value!r} (rule: "
                         f"analysed is 0 or 1)")
-    checked = participants.copy()
+    checked = participants.copy(deep=False)  # copy on write: the caller's frame stays as it was
     checked["student_id"] = student.astype(str)
     checked["analysed"] = analysed.astype(int)
     return checked
 
 
 def _checked_items_table(items: pd.DataFrame, known_students: pd.Series,
-                         waves: Sequence[str], source: str = "mbi_items.csv") -> pd.DataFrame:
+                         waves: Sequence[str], source: str = "mbi_items.csv") -> np.ndarray:
+    """Each questionnaire's cell of the participant x wave grid (participant position times
+    the number of waves plus wave position), after checking waves, students and repeats.
+
+    The identifiers are hashed once: factorizing the (unique) participants' followed by the
+    questionnaires' numbers each participant by its position and gives an unknown student a
+    larger code (merging and matching the text keys took seconds at 1.35M participants, and
+    a lookup in an index of the participants twice as long as this); a repeat is a cell
+    counted twice.
+    """
     _require_columns(items, ["student_id", "wave"], source)
-    checked = items.reset_index(drop=True).copy()
-    checked["student_id"] = checked["student_id"].astype(str)
-    bad_wave = ~checked["wave"].isin(list(waves))
-    if bad_wave.any():
-        row = _first_bad_row(bad_wave)
+    student, wave = items["student_id"].astype(str), items["wave"]
+    wave_code = pd.Index(list(waves)).get_indexer(wave)
+    if (wave_code < 0).any():
+        row = _first_bad_row(wave_code < 0)
         raise DataError(f"{source}, row {row}, column 'wave': value "
-                        f"{checked['wave'].iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
-    unknown = ~checked["student_id"].isin(known_students)
-    if unknown.any():
-        row = _first_bad_row(unknown)
+                        f"{wave.iloc[row - 2]!r} (rule: wave is one of {list(waves)})")
+    known = known_students.to_numpy(dtype=object)
+    codes = pd.factorize(np.concatenate([known, student.to_numpy(dtype=object)]))[0]
+    if not np.array_equal(codes[:len(known)], np.arange(len(known))):
+        # Identifiers that differ but not as text (1 and "1"): refused as the merge did.
+        raise pd.errors.MergeError("Merge keys are not unique in left dataset; not a "
+                                   "one-to-one merge")
+    person = np.where(codes[len(known):] < len(known), codes[len(known):], -1)
+    if (person < 0).any():
+        row = _first_bad_row(person < 0)
         raise DataError(f"{source}, row {row}, column 'student_id': value "
-                        f"{checked['student_id'].iloc[row - 2]!r} is not in participants.csv "
+                        f"{student.iloc[row - 2]!r} is not in participants.csv "
                         f"(rule: every questionnaire belongs to an enrolled student)")
-    repeated = checked.duplicated(["student_id", "wave"], keep=False)
-    if repeated.any():
-        row = _first_bad_row(repeated)
-        raise DataError(f"{source}, row {row}: student {checked['student_id'].iloc[row - 2]!r} "
+    cells = person * len(waves) + wave_code
+    if np.bincount(cells, minlength=1).max() > 1:
+        row = _first_bad_row(pd.Series(cells).duplicated(keep=False))
+        raise DataError(f"{source}, row {row}: student {student.iloc[row - 2]!r} "
                         f"has more than one questionnaire in wave "
-                        f"{checked['wave'].iloc[row - 2]!r} (rule: one row per student and "
+                        f"{wave.iloc[row - 2]!r} (rule: one row per student and "
                         f"wave)")
-    return checked
+    return cells
+
+
+def _taken(values: np.ndarray | pd.api.extensions.ExtensionArray,
+           positions: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """``values`` at ``positions``, missing (NaN or NA) where a position is -1."""
+    return pd.api.extensions.take(values, positions, allow_fill=True)
+
+
+def _long_table(analysed: pd.DataFrame, analysed_rows: np.ndarray, cells: np.ndarray,
+                scored: Mapping[str, object], waves: list[str], columns: list[str],
+                ) -> pd.DataFrame:
+    """Two (or more) rows per analysed student, one per wave, with the scores of the
+    questionnaire of that student and wave (missing without one), in ``columns`` order."""
+    count, wave_count = len(analysed), len(waves)
+    grid = analysed_rows.repeat(wave_count) * wave_count + np.tile(np.arange(wave_count), count)
+    questionnaire = np.full(max(cells.max(initial=-1), grid.max(initial=-1)) + 1, -1,
+                            dtype=np.intp)
+    questionnaire[cells] = np.arange(len(cells))
+    found = questionnaire[grid]
+    student = np.arange(count).repeat(wave_count)
+    long = {column: analysed[column].array.take(student) for column in analysed.columns}
+    # Without analysed students the time column is empty floats, as the former merge gave.
+    long["time"] = pd.Series(waves).array.take(np.tile(np.arange(wave_count), count)) \
+        if count else np.empty(0)
+    long.update({name: _taken(values, found) for name, values in scored.items()})
+    return pd.DataFrame({column: long[column] for column in columns}, copy=False)
 
 
 def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
@@ -215,41 +251,40 @@ def build_analysis_table(participants: pd.DataFrame, mbi_items: pd.DataFrame,
         raise DataError(f"burnout_rule: instrument {primary.name!r} defines no burnout "
                         f"rules; pass burnout_rule=None")
     participants = _checked_participants(participants)
-    items = _checked_items_table(mbi_items, participants["student_id"], waves, source)
-    parts = [score_instrument(items, primary, cutoffs=cutoffs, burnout_rule=burnout_rule,
-                              source=source)]
-    parts += [score_instrument(items, other, source=source) for other in instruments[1:]]
-    scored = pd.concat(parts, axis=1)
-    scored.insert(0, "student_id", items["student_id"].to_numpy())
-    scored.insert(1, "time", items["wave"].to_numpy())
+    cells = _checked_items_table(mbi_items, participants["student_id"], waves, source)
+    responses = mbi_items.reset_index(drop=True)  # error messages count rows from 0
+    scored = _scored_columns(responses, primary, cutoffs, burnout_rule, source)
+    for other in instruments[1:]:
+        scored.update(_scored_columns(responses, other, None, None, source))
 
     score_names = [name for definition in instruments for name in definition.subscales]
     flag_names = list(resolve_cutoffs(primary, cutoffs))
     flag_names += [name for definition in instruments[1:] for name in resolve_cutoffs(definition)]
-    burnout = [BURNOUT_COLUMN] if BURNOUT_COLUMN in scored.columns else []
+    burnout = [BURNOUT_COLUMN] if BURNOUT_COLUMN in scored else []
 
-    analysed = participants.loc[participants["analysed"] == 1].reset_index(drop=True)
+    analysed_rows = np.flatnonzero(participants["analysed"].to_numpy() == 1)
+    analysed = participants.take(analysed_rows).reset_index(drop=True)
     keep = [column for column in analysed.columns if not _is_bookkeeping(column)]
-    keys = [column for column in _KEYS if column in keep]
+    keys = [column for column in _KEYS if column in keep or column == "time"]
     extras = [column for column in _LONG_EXTRAS if column in keep]
-    grid = analysed.loc[analysed.index.repeat(len(waves)), keys + extras].reset_index(drop=True)
-    grid["time"] = waves * len(analysed)
-    analysis_long = grid.merge(scored, on=["student_id", "time"], how="left", validate="1:1")
-    analysis_long = analysis_long[_long_keys(analysis_long) + score_names + burnout + flag_names
-                                  + extras]
+    analysis_long = _long_table(analysed[[key for key in keys if key != "time"] + extras],
+                                analysed_rows, cells, scored, waves,
+                                keys + score_names + burnout + flag_names + extras)
 
-    before, after = waves[0], waves[-1]
-    analysis = analysed[keep].copy()
-    by_time = {time: analysis_long.loc[analysis_long["time"] == time]
-               .set_index("student_id").reindex(analysis["student_id"]).reset_index(drop=True)
-               for time in waves}
+    # Row i * (number of waves) + w of the long table is student i at wave w.
+    count, wave_count = len(analysed), len(waves)
+    at = {time: {name: analysis_long[name].array[position::wave_count].copy()
+                 for name in score_names + flag_names + burnout}
+          for position, time in enumerate(waves)}
+    columns = {column: analysed[column] for column in keep}
     for name in score_names:
         for time in waves:
-            analysis[f"{name}_{time}"] = by_time[time][name]
-        analysis[f"{name}_change"] = by_time[after][name] - by_time[before][name]
+            columns[f"{name}_{time}"] = at[time][name]
+        columns[f"{name}_change"] = at[waves[-1]][name] - at[waves[0]][name]
     for name in flag_names + burnout:
         for time in waves:
-            analysis[f"{name}_{time}"] = by_time[time][name]
+            columns[f"{name}_{time}"] = at[time][name]
+    analysis = pd.DataFrame(columns, index=pd.RangeIndex(count), copy=False)
     return analysis, analysis_long
 
 
@@ -316,6 +351,22 @@ def _codes(values: pd.Series, uniques) -> np.ndarray:
     return np.where(found >= 0, present[np.maximum(found, 0)] if len(present) else -1, -1)
 
 
+def _first_rows(identifiers: pd.Series) -> np.ndarray:
+    """Whether each row is the first of its identifier, as ``~identifiers.duplicated()``.
+
+    A long table holds each student's rows together: when the rows where a run of equal
+    neighbours starts carry identifiers that are all different, they are the first rows.
+    Comparing neighbours and checking one identifier per student took a quarter of the time
+    of hashing every row (2.7M rows); any other order goes to ``duplicated``.
+    """
+    values = identifiers.to_numpy(dtype=object)
+    starts = np.ones(len(values), dtype=bool)
+    starts[1:] = values[1:] != values[:-1]
+    if pd.Index(values[starts]).is_unique:
+        return starts
+    return ~identifiers.duplicated().to_numpy()
+
+
 def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> dict[str, object]:
     """The citable numbers of the scoring stage, under flat dotted keys.
 
@@ -348,15 +399,20 @@ def scoring_numbers(analysis_long: pd.DataFrame, reliability: pd.DataFrame) -> d
     _require_columns(analysis_long, ["student_id", "time"], "analysis_long")
     _require_columns(reliability, ["subscale", "wave", "n", "alpha", "ci_low", "ci_high"],
                      "reliability")
-    students = analysis_long.drop_duplicates("student_id")
-    numbers: dict[str, object] = {"score.analysed.total": int(len(students))}
-    if "group" in students:
-        for group, count in students["group"].value_counts(sort=False).items():
+    first = _first_rows(analysis_long["student_id"])
+    numbers: dict[str, object] = {"score.analysed.total": int(first.sum())}
+    if "group" in analysis_long:
+        for group, count in analysis_long["group"][first].value_counts(sort=False).items():
             numbers[f"score.analysed.{key_part(group)}"] = int(count)
+    # The groups of groupby("time", sort=False), found once for every score: times in order
+    # of appearance, a missing time in none.
+    times, time_values = pd.factorize(analysis_long["time"])
+    timed = times >= 0
     for score in _score_columns(analysis_long):
-        for time, values in analysis_long.groupby("time", sort=False)[score]:
-            numbers[f"score.{key_part(score)}.{key_part(time)}.missing"] = int(
-                values.isna().sum())
+        missing = np.bincount(times[timed], analysis_long[score].isna().to_numpy()[timed],
+                              minlength=len(time_values))
+        for time, count in zip(time_values, missing, strict=True):
+            numbers[f"score.{key_part(score)}.{key_part(time)}.missing"] = int(count)
     for row in reliability.itertuples(index=False):
         stem = f"reliability.{key_part(row.subscale)}.{key_part(row.wave)}"
         numbers[f"{stem}.n"] = int(row.n)

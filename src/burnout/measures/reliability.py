@@ -21,7 +21,7 @@ from scipy import special
 
 from burnout.core.errors import DataError
 from burnout.data.registry import Instrument
-from burnout.measures.scoring import _as_instrument, _checked_items
+from burnout.measures.scoring import _as_instrument, _checked_item_columns, _checked_items
 
 __all__ = ["cronbach_alpha_table"]
 
@@ -46,6 +46,54 @@ def _waves(responses_by_wave: Mapping[str, pd.DataFrame] | pd.DataFrame,
         return {str(wave): frame for wave, frame in responses_by_wave.items()}
     raise DataError(f"responses_by_wave must be a mapping wave -> DataFrame or a DataFrame with "
                     f"a '{wave_column}' column, got {type(responses_by_wave).__name__}")
+
+
+def _wave_item_columns(responses_by_wave: Mapping[str, pd.DataFrame] | pd.DataFrame,
+                       instrument: Instrument, wave_column: str,
+                       ) -> list[tuple[str, dict[str, np.ndarray], np.ndarray | None]]:
+    """Per wave: the checked item columns and which of their rows belong to the wave
+    (``None``: all of them).
+
+    A single table's items are checked once, as whole columns (a group-by into frames and a
+    check per wave copied the table twice); when an answer breaks the rule, the check per
+    wave runs and raises the message naming the wave.
+    """
+    def checked(frame: pd.DataFrame, wave: str) -> dict[str, np.ndarray]:
+        return _checked_item_columns(frame, instrument, f"responses (wave {wave!r})")
+
+    if not isinstance(responses_by_wave, pd.DataFrame) or (
+            wave_column not in responses_by_wave.columns):
+        return [(wave, checked(frame, wave), None)
+                for wave, frame in _waves(responses_by_wave, wave_column).items()]
+    codes, uniques = pd.factorize(responses_by_wave[wave_column])  # the order of groupby
+    if (codes < 0).any() or len({str(wave) for wave in uniques}) < len(uniques):
+        # An empty wave (raises the message) or waves whose texts coincide: as before.
+        return [(wave, checked(frame, wave), None)
+                for wave, frame in _waves(responses_by_wave, wave_column).items()]
+    try:
+        columns = _checked_item_columns(responses_by_wave, instrument, "responses")
+    except DataError:
+        for wave, frame in _waves(responses_by_wave, wave_column).items():
+            _checked_items(frame, instrument, f"responses (wave {wave!r})")
+        raise
+    return [(str(wave), columns, codes == position) for position, wave in enumerate(uniques)]
+
+
+def _complete_cases(columns: Mapping[str, np.ndarray], names: list[str],
+                    selected: np.ndarray | None) -> tuple[pd.DataFrame, int]:
+    """The selected rows with every item in ``names`` answered, as the frame ``dropna`` gave
+    (one float block of items x rows, which the covariance sees as before), and the number
+    of selected rows."""
+    complete = np.ones(len(columns[names[0]]), dtype=bool) if selected is None else selected
+    for name in names:
+        if columns[name].dtype.kind == "f":
+            complete = complete & ~np.isnan(columns[name])
+    rows = np.flatnonzero(complete)
+    block = np.empty((len(names), len(rows)))
+    for position, name in enumerate(names):
+        block[position] = columns[name][rows]
+    selected_count = len(complete) if selected is None else int(selected.sum())
+    return pd.DataFrame(block.T, columns=names, copy=False), selected_count
 
 
 def _feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[float, float]:
@@ -134,15 +182,11 @@ def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.Data
     if not 0 < confidence < 1:
         raise DataError(f"confidence: must be between 0 and 1, got {confidence!r}")
     rows = []
-    for wave, frame in _waves(responses_by_wave, wave_column).items():
-        items = _checked_items(frame, instrument, f"responses (wave {wave!r})")
-        for number in instrument.reverse_scored:
-            column = instrument.item_column(number)
-            items[column] = (instrument.response_minimum + instrument.response_maximum
-                             - items[column])
+    for wave, columns, selected in _wave_item_columns(responses_by_wave, instrument,
+                                                      wave_column):
         for subscale in instrument.subscales:
-            values = items[instrument.subscale_columns(subscale)]
-            complete = values.dropna(axis=0, how="any")
+            complete, count = _complete_cases(columns, instrument.subscale_columns(subscale),
+                                              selected)
             n, k = complete.shape
             alpha = low = high = np.nan
             total_variance = complete.sum(axis=1).var() if n >= 2 else 0.0
@@ -150,6 +194,6 @@ def cronbach_alpha_table(responses_by_wave: Mapping[str, pd.DataFrame] | pd.Data
                 alpha = _cronbach_alpha(complete)
                 low, high = _feldt_interval(alpha, n, k, confidence)
             rows.append({"instrument": instrument.name, "subscale": subscale, "wave": wave,
-                         "n": n, "excluded": len(values) - n, "items": k, "alpha": alpha,
+                         "n": n, "excluded": count - n, "items": k, "alpha": alpha,
                          "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows, columns=_COLUMNS)
