@@ -56,7 +56,7 @@ def identifier_names(table: pd.DataFrame, columns) -> list[str]:
             continue
         # Each distinct cell once: a roster repeats first names over thousands of rows.
         cells = table[column]
-        for value in {str(cell).strip() for cell in cells[cells.notna()].unique()}:
+        for value in {str(cell).strip() for cell in cells[cells.notna()].unique().tolist()}:
             if (not value or ("@" in value and EMAIL_PATTERN.search(value))
                     or PHONE_PATTERN.search(value)):
                 continue
