@@ -258,3 +258,43 @@ def test_continuous_tables_equal_tableone_on_a_text_group(frame, nonnormal, deci
     ours = descriptive._tableone(*arguments)
     pd.testing.assert_frame_equal(ours.tableone, reference.tableone, check_exact=True)
     pd.testing.assert_frame_equal(ours.smd_table, reference.smd_table, check_exact=True)
+
+
+# --- counts and variable kinds from distinct values (the former code as the reference) ---------
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(["a", "b", "None", "c d"])),
+                          st.one_of(st.none(), st.sampled_from(["intervention", "control"]))),
+                min_size=1, max_size=30))
+def test_category_counts_equal_crosstab(cells):
+    frame = pd.DataFrame(cells, columns=["level", "group"], dtype=object)
+    columns = ["overall", "intervention", "control"]
+    counts = descriptive._category_counts(frame, "level", "group", columns)
+    values = frame["level"]
+    if values.isna().any():
+        values = values.astype(object).fillna("None").astype(str)
+    expected = pd.crosstab(values.to_numpy(dtype=object), frame["group"].to_numpy(dtype=object))
+    expected = expected.reindex(index=sorted(expected.index), columns=columns[1:], fill_value=0)
+    expected.insert(0, columns[0], expected.sum(axis=1))
+    assert counts.index.tolist() == expected.index.tolist()
+    assert counts.to_numpy().tolist() == expected.to_numpy().tolist()
+    assert counts.columns.tolist() == columns
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["0", "1", "2.5", "x", " 1"]),
+                          st.sampled_from([0, 1, 3])), min_size=1, max_size=12),
+       st.sampled_from([object, "str", "numeric"]))
+def test_baseline_variables_kinds_equal_converting_every_cell(cells, kind):
+    if kind == "str":
+        column = pd.Series([cell if cell is None else str(cell) for cell in cells], dtype="str")
+    elif kind == "numeric":
+        column = pd.Series([cell for cell in cells if not isinstance(cell, str)], dtype=float)
+    else:
+        column = pd.Series(cells, dtype=object)
+    data = pd.DataFrame({"x": column})
+    values = pd.to_numeric(data["x"], errors="coerce")
+    numeric = values.notna().sum() == data["x"].notna().sum()
+    binary = numeric and set(values.dropna().unique()) <= {0, 1}
+    expected = ([], ["x"]) if numeric and not binary else (["x"], [])
+    assert baseline_variables(data, ["x"]) == expected

@@ -66,7 +66,15 @@ def _category_counts(frame: pd.DataFrame, variable: str, group: str,
     values = frame[variable]
     if values.isna().any():  # tableone.preprocessors.handle_categorical_nulls
         values = values.astype(object).fillna("None").astype(str)
-    counts = pd.crosstab(values.to_numpy(dtype=object), frame[group].to_numpy(dtype=object))
+    # pandas.crosstab's counts, by one bincount of level x group codes (crosstab's pivot
+    # table took seconds at a million rows); rows without a group are not counted
+    grouped = frame[group].notna().to_numpy()
+    levels, level_names = pd.factorize(values.to_numpy(dtype=object)[grouped])
+    groups, group_names = pd.factorize(frame[group].to_numpy(dtype=object)[grouped])
+    cells = np.bincount(levels * len(group_names) + groups,
+                        minlength=len(level_names) * len(group_names))
+    counts = pd.DataFrame(cells.reshape(len(level_names), len(group_names)),
+                          index=pd.Index(level_names, dtype=object), columns=group_names)
     counts = counts.reindex(index=sorted(counts.index), columns=list(columns[1:]), fill_value=0)
     counts.insert(0, columns[0], counts.sum(axis=1))
     return counts
@@ -293,9 +301,10 @@ def baseline_variables(data: pd.DataFrame, characteristics: Sequence[str],
     for column in characteristics:
         if column not in data.columns:
             raise DataError(f"baseline_variables: column '{column}' missing")
-        values = pd.to_numeric(data[column], errors="coerce")
-        numeric = values.notna().sum() == data[column].notna().sum()
-        binary = numeric and set(values.dropna().unique()) <= {0, 1}
+        # each distinct value converted once (a text column of a million rows took seconds)
+        values = pd.to_numeric(pd.Series(data[column].dropna().unique()), errors="coerce")
+        numeric = bool(values.notna().all())
+        binary = numeric and set(values.unique()) <= {0, 1}
         (continuous if numeric and not binary else categorical).append(column)
     continuous += [f"{outcome}_pre" for outcome in outcomes if f"{outcome}_pre" in data.columns]
     return categorical, continuous
@@ -404,6 +413,7 @@ def median_quartiles_table(analysis: pd.DataFrame, subscales: Sequence[str] = ("
     labels = analysis[group] if group else pd.Series("all", index=analysis.index)
     groups = list(groups) if group else ["all"]
     rows = []
+    members = {label: (labels == label).to_numpy() for label in groups}  # once, not per score
     for subscale in subscales:
         for wave in waves:
             column = f"{subscale}_{wave}"
@@ -415,7 +425,7 @@ def median_quartiles_table(analysis: pd.DataFrame, subscales: Sequence[str] = ("
                                 f"'{column}': value {analysis[column].iloc[position]!r} is "
                                 "not a number")
             for label in groups:
-                in_group = values[(labels == label).to_numpy()].dropna().astype(float)
+                in_group = values[members[label]].dropna().astype(float)
                 median, q1, q3 = (float(in_group.quantile(q)) if len(in_group) else float("nan")
                                   for q in (0.5, 0.25, 0.75))
                 rows.append({"subscale": subscale, "wave": wave, "group": label,
