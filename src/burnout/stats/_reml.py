@@ -55,16 +55,22 @@ def sufficient_statistics(design: np.ndarray, response: np.ndarray, codes: np.nd
     :func:`mixed_model`), its columns but the intercept centred and scaled by powers of two."""
     # Column-major, whatever the caller's layout: each column sum below is then numpy's
     # pairwise sum of one contiguous array, a fixed order of additions.
-    columns = np.asfortranarray(np.column_stack([design, response]), dtype=float)
+    # Filled column by column: stacking a row-major copy first and transposing it cost more
+    # than the sums (the values, and so every sum below, are the same).
+    columns = np.empty((len(response), design.shape[1] + 1), order="F")
+    columns[:, :-1], columns[:, -1] = design, response
     columns[:, 1:] -= columns[:, 1:].sum(axis=0) / len(columns)
     mean_squares = [float(np.sum(column * column)) / len(column) for column in columns.T]
     scales = np.array([2.0 ** round(0.5 * math.log2(square)) if square > 0 and index else 1.0
                        for index, square in enumerate(mean_squares)])
     columns = np.asfortranarray(columns / scales)
     counts = np.bincount(codes)
-    means = np.column_stack([np.bincount(codes, weights=c, minlength=len(counts)) / counts
-                             for c in columns.T])
-    deviations = np.asfortranarray(columns - means[codes])
+    subject_means = [np.bincount(codes, weights=c, minlength=len(counts)) / counts
+                     for c in columns.T]
+    means = np.column_stack(subject_means)
+    deviations = np.empty_like(columns, order="F")
+    for index, column_means in enumerate(subject_means):  # one contiguous gather per column
+        deviations[:, index] = columns[:, index] - column_means[codes]
 
     def products(matrix, factor=1.0):
         size = matrix.shape[1]

@@ -28,6 +28,7 @@ import pandas as pd
 
 from burnout.core.errors import DataError, numeric_column
 from burnout.core.results import tidy_result
+from burnout.stats.fitting.ols import LeastSquares, least_squares
 
 __all__ = ["adjusted_difference", "adjusted_differences", "adjusted_difference_table",
            "regression_diagnostics", "regression_diagnostics_table", "adjustment_sets"]
@@ -176,6 +177,10 @@ def _fits(response: np.ndarray, design: np.ndarray, robust: Sequence[str | None]
     unknown = [value for value in robust if value not in _COVARIANCES]
     if unknown:
         raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {unknown[0]!r}")
+    fit = least_squares(response, design)
+    if fit is not None:  # the thin-QR engine; statsmodels below is its reference
+        return [(fit.with_covariance(_COVARIANCES[value]), _COVARIANCES[value])
+                for value in robust]
     # Plain arrays: statsmodels' pandas wrapping of every result cost more than the fit itself
     # on a study-sized table. Column-major, as pandas would hand the design over.
     from statsmodels.regression.linear_model import OLS  # see the note at _COVARIANCES
@@ -369,14 +374,18 @@ def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group
     response, _, design, rows, _ = _design(data, outcome, group, baseline, covariates, exposed,
                                            unexposed)
     results, _ = _fit(response, design, None)
-    from statsmodels.stats.outliers_influence import OLSInfluence
+    if isinstance(results, LeastSquares):
+        cooks, standardized, leverage = (results.cooks_distance,
+                                         results.resid_studentized_internal, results.leverage)
+    else:
+        from statsmodels.stats.outliers_influence import OLSInfluence
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        influence = OLSInfluence(results)
-        cooks = np.asarray(influence.cooks_distance[0], dtype=float)
-        standardized = np.asarray(influence.resid_studentized_internal, dtype=float)
-        leverage = np.asarray(influence.hat_matrix_diag, dtype=float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            influence = OLSInfluence(results)
+            cooks = np.asarray(influence.cooks_distance[0], dtype=float)
+            standardized = np.asarray(influence.resid_studentized_internal, dtype=float)
+            leverage = np.asarray(influence.hat_matrix_diag, dtype=float)
     n = len(response)
     return pd.DataFrame({
         "row": rows,
