@@ -171,7 +171,10 @@ def _design(long_data: pd.DataFrame, prepared: dict, outcome: str,
         if not categorical:
             names.append(covariate)
             columns.append(values)
-    return names, np.column_stack(columns)
+    design = np.empty((len(rows), len(columns)), order="F")  # column-major, as the sums read it
+    for index, values in enumerate(columns):
+        design[:, index] = values
+    return names, design
 
 
 def _checked_sufficient(prepared: dict, names: list[str], design: np.ndarray,
