@@ -280,10 +280,11 @@ def _newton_poisson(response: np.ndarray, design: np.ndarray):
     """
     beta = np.zeros(design.shape[1])
     beta[0] = math.log(response.mean())  # the intercept column comes first (see _design)
+    weighted = np.empty_like(design)  # X diag(w) of each step, in one buffer (same products)
     with np.errstate(all="ignore"):
         for _ in range(100):
             fitted = np.exp(design @ beta)
-            hessian = (design * fitted[:, None]).T @ design
+            hessian = np.multiply(design, fitted[:, None], out=weighted).T @ design
             try:
                 step = linalg.cho_solve(linalg.cho_factor(hessian), design.T @ (response - fitted))
             except (linalg.LinAlgError, ValueError):
@@ -293,9 +294,10 @@ def _newton_poisson(response: np.ndarray, design: np.ndarray):
                 return None
             if np.all(np.abs(step) <= 1e-13 * np.maximum(1.0, np.abs(beta))):
                 fitted = np.exp(design @ beta)
-                bread = linalg.cho_solve(linalg.cho_factor((design * fitted[:, None]).T @ design),
-                                         np.eye(len(beta)))
-                meat = (design * ((response - fitted) ** 2)[:, None]).T @ design
+                bread = linalg.cho_solve(linalg.cho_factor(np.multiply(
+                    design, fitted[:, None], out=weighted).T @ design), np.eye(len(beta)))
+                meat = np.multiply(design, ((response - fitted) ** 2)[:, None],
+                                   out=weighted).T @ design
                 return beta, np.sqrt(np.diag(bread @ meat @ bread)), fitted
     return None
 
