@@ -55,24 +55,33 @@ def sufficient_statistics(design: np.ndarray, response: np.ndarray, codes: np.nd
     :func:`mixed_model`), its columns but the intercept centred and scaled by powers of two."""
     # Column-major, whatever the caller's layout: each column sum below is then numpy's
     # pairwise sum of one contiguous array, a fixed order of additions.
-    columns = np.asfortranarray(np.column_stack([design, response]), dtype=float)
+    # Filled column by column: stacking a row-major copy first and transposing it cost more
+    # than the sums (the values, and so every sum below, are the same).
+    columns = np.empty((len(response), design.shape[1] + 1), order="F")
+    columns[:, :-1], columns[:, -1] = design, response
     columns[:, 1:] -= columns[:, 1:].sum(axis=0) / len(columns)
     mean_squares = [float(np.sum(column * column)) / len(column) for column in columns.T]
     scales = np.array([2.0 ** round(0.5 * math.log2(square)) if square > 0 and index else 1.0
                        for index, square in enumerate(mean_squares)])
-    columns = np.asfortranarray(columns / scales)
+    columns /= scales  # in place: the same quotients as columns / scales
     counts = np.bincount(codes)
-    means = np.column_stack([np.bincount(codes, weights=c, minlength=len(counts)) / counts
-                             for c in columns.T])
-    deviations = np.asfortranarray(columns - means[codes])
+    subject_means = [np.bincount(codes, weights=c, minlength=len(counts)) / counts
+                     for c in columns.T]
+    # One contiguous gather per column (an n x p row-major gather and transpose cost more).
+    deviations = [column - column_means[codes]
+                  for column, column_means in zip(columns.T, subject_means, strict=True)]
 
-    def products(matrix, factor=1.0):
-        size = matrix.shape[1]
-        return [[factor * float(np.sum(matrix[:, min(i, j)] * matrix[:, max(i, j)]))
-                 for j in range(size)] for i in range(size)]
+    def products(vectors, factor=1.0):  # each product summed once, the matrix mirrored
+        size = len(vectors)
+        upper = {(i, j): factor * float(np.sum(vectors[i] * vectors[j]))
+                 for i in range(size) for j in range(i, size)}
+        return [[upper[min(i, j), max(i, j)] for j in range(size)] for i in range(size)]
 
-    classes = [(int(k), int(np.sum(counts == k)), products(means[counts == k], float(k)))
-               for k in np.unique(counts)]
+    classes = []
+    for k in np.unique(counts):
+        members = counts == k
+        classes.append((int(k), int(np.sum(members)),
+                        products([means[members] for means in subject_means], float(k))))
     return {"within": products(deviations), "classes": classes, "scales": scales,
             "n": len(columns), "p": design.shape[1]}
 

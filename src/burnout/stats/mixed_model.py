@@ -29,6 +29,7 @@ from scipy import special
 from burnout.core.errors import DataError, require_columns
 from burnout.core.results import result_frame, tidy_result
 from burnout.stats._reml import PIVOT_RTOL, optimum, profile, sufficient_statistics
+from burnout.stats.fitting.codes import present_codes, sorted_text_codes
 
 __all__ = ["mixed_model", "mixed_model_table"]
 
@@ -42,24 +43,9 @@ def _fail(message: str) -> None:
     raise DataError(f"mixed_model: {message}")
 
 
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of ``values`` as text (-1 for a missing value) and the text of each code.
-
-    Values are compared as text (``str``), so ``1`` and ``"1"`` are one value. Only the
-    distinct values are converted: the simulation lab fits this model tens of thousands of
-    times, and per-row string conversion dominated a fit.
-    """
-    codes, uniques = pd.factorize(values)
-    # Through an object array: iterating a pandas extension array calls Python per element.
-    text = np.array([str(value) for value in np.asarray(uniques, dtype=object).tolist()],
-                    dtype=object)
-    merged, labels = pd.factorize(text, sort=True)
-    return np.append(merged, -1)[codes], np.asarray(labels, dtype=object)
-
-
 def _checked_levels(codes: np.ndarray, labels: np.ndarray, rows: np.ndarray, column: str,
                     allowed: Sequence[str]) -> None:
-    present = labels[np.unique(codes[rows & (codes >= 0)])]
+    present = labels[present_codes(codes[rows & (codes >= 0)], len(labels))]
     unknown = sorted(set(present) - set(allowed))
     if unknown:
         _fail(f"column '{column}' holds {unknown}; rule: values must be one of "
@@ -73,7 +59,7 @@ def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: 
     The result holds ``rows`` (positions in ``long_data``), the subject ``codes`` (0, 1, ...
     in sorted order of the subject's text), ``post`` and ``intervention`` (0/1; None for one
     group), the ``response`` and ``n_dropped``, the rows dropped for a missing value.
-    ``columns`` maps roles to column names; ``texts`` caches the :func:`_text_codes` of a
+    ``columns`` maps roles to column names; ``texts`` caches the :func:`sorted_text_codes` of a
     column across the outcomes of one table (it is filled here).
     """
     exposed, unexposed, time_levels = labels
@@ -88,7 +74,7 @@ def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: 
               "each column enters the model once, under a name of its own")
     for column in (group, time, subject):
         if column and column not in texts:
-            texts[column] = _text_codes(long_data[column])
+            texts[column] = sorted_text_codes(long_data[column])
     text = {column: texts[column] for column in (group, time, subject) if column}
     # Intermediate waves (time codes wave_2, wave_3, ... of the study file) are not in the model.
     wave = np.array([re.fullmatch(r"wave_\d+", label) is not None
@@ -99,20 +85,22 @@ def _prepared(long_data: pd.DataFrame, outcome: str, columns: dict, covariates: 
         _checked_levels(*text[column], kept, column, allowed)
     response = _numbers(long_data[outcome], outcome, kept)
     complete = kept & ~np.isnan(response)
-    for column in used[1:] + covariates:
-        complete &= long_data[column].notna().to_numpy()
+    for column in used[1:] + covariates:  # a text code is -1 exactly where notna is False
+        complete &= (text[column][0] >= 0 if column in text
+                     else long_data[column].notna().to_numpy())
     for column, levels in checks:
         codes, names = text[column]
-        present = set(names[np.unique(codes[complete])])
+        present = set(names[present_codes(codes[complete], len(names))])
         absent = [level for level in levels if level not in present]
         if absent:
             _fail(f"outcome '{outcome}': no complete row with {column} {absent}; both levels "
                   "are needed")
     rows = np.flatnonzero(complete)
     # Canonical row order (subject, time): no sum below depends on the order of the input.
-    _, codes = np.unique(text[subject][0][rows], return_inverse=True)
+    subjects = text[subject][0][rows]  # 0, 1, ... for the subjects present: np.unique's
+    codes = np.cumsum(np.bincount(subjects, minlength=len(text[subject][1])) > 0)[subjects] - 1
     post = (text[time][1] == time_levels[1])[text[time][0][rows]]
-    order = np.lexsort((post, codes))
+    order = np.argsort(2 * codes + post, kind="stable")  # np.lexsort((post, codes))
     rows, codes, post = rows[order], codes[order], post[order]
     twice = np.flatnonzero((codes[1:] == codes[:-1]) & (post[1:] == post[:-1]))
     if len(twice):
@@ -183,7 +171,10 @@ def _design(long_data: pd.DataFrame, prepared: dict, outcome: str,
         if not categorical:
             names.append(covariate)
             columns.append(values)
-    return names, np.column_stack(columns)
+    design = np.empty((len(rows), len(columns)), order="F")  # column-major, as the sums read it
+    for index, values in enumerate(columns):
+        design[:, index] = values
+    return names, design
 
 
 def _checked_sufficient(prepared: dict, names: list[str], design: np.ndarray,

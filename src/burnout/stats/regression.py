@@ -20,6 +20,7 @@ influential observations (Cook's distance above 4/n).
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Sequence
 
@@ -27,7 +28,9 @@ import numpy as np
 import pandas as pd
 
 from burnout.core.errors import DataError, numeric_column
-from burnout.core.results import tidy_result
+from burnout.core.results import result_frame, tidy_result
+from burnout.stats.fitting.ols import LeastSquares, least_squares
+from burnout.stats.fitting.ols import full_column_rank as _full_column_rank
 
 __all__ = ["adjusted_difference", "adjusted_differences", "adjusted_difference_table",
            "regression_diagnostics", "regression_diagnostics_table", "adjustment_sets"]
@@ -56,14 +59,18 @@ def _is_categorical(values: pd.Series) -> bool:
 
 
 def _covariate_columns(series: pd.Series, keep: np.ndarray, covariate: str,
-                       outcome: str) -> dict[str, np.ndarray]:
+                       outcome: str, texts: dict) -> dict[str, np.ndarray]:
     """The design column(s) of one covariate over the analysed rows ``keep``."""
     categorical = _is_categorical(series)
     if categorical:  # levels are the values as text, found by hashing (no text array)
-        labels, codes = _text_codes(series.to_numpy()[keep])
-        varies = len(set(labels.tolist())) > 1
+        labels, codes = _cached(texts, ("text", covariate),
+                                lambda: _text_codes(series.to_numpy(dtype=object)))
+        codes = codes[keep]  # no missing value among them (see _design)
+        present = labels[np.flatnonzero(np.bincount(codes, minlength=len(labels)))]
+        varies = len(present) > 1
     else:
-        values = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)[keep]
+        values = _cached(texts, ("number", covariate), lambda: pd.to_numeric(series).to_numpy(
+            dtype=float, na_value=np.nan))[keep]
         varies = len(np.unique(values)) > 1
     if not varies:
         levels = sorted(set(series[keep].astype(str)))
@@ -74,7 +81,17 @@ def _covariate_columns(series: pd.Series, keep: np.ndarray, covariate: str,
     if not categorical:
         return {covariate: values}
     return {f"{covariate}[T.{level}]": (labels == level)[codes].astype(float)
-            for level in sorted(set(labels.tolist()))[1:]}
+            for level in sorted(present.tolist())[1:]}
+
+
+def _cached(texts: dict | None, key: tuple, compute):
+    """``compute()``, kept in ``texts`` under ``key`` when a table's models share the data:
+    its columns' codes and missing values are then found once, not once per outcome."""
+    if texts is None:
+        return compute()
+    if key not in texts:
+        texts[key] = compute()
+    return texts[key]
 
 
 def _text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,29 +107,12 @@ def _text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array([str(value) for value in uniques], dtype=object), codes
 
 
-def _full_column_rank(matrix: np.ndarray) -> bool:
-    """Whether the columns are independent, as ``np.linalg.matrix_rank`` decides it.
-
-    matrix_rank takes the SVD of the n x p matrix (half a second at a million rows). The
-    eigenvalues of the p x p cross-product X'X settle the usual, well-conditioned case at a
-    tenth of that: rounding moves them by at most about n eps lambda_max, so a smallest
-    eigenvalue above 1e-8 lambda_max (while n eps < 1e-9) puts the smallest singular value
-    above 1e-4 sigma_max, far above matrix_rank's threshold (n eps sigma_max). Anything
-    closer to collinear is decided by matrix_rank itself.
-    """
-    gram = matrix.T @ matrix
-    if np.isfinite(gram).all() and len(matrix) * np.finfo(float).eps < 1e-9:
-        eigen = np.linalg.eigvalsh(gram)
-        if eigen[-1] > 0 and eigen[0] > 1e-8 * eigen[-1]:
-            return True
-    return np.linalg.matrix_rank(matrix) == matrix.shape[1]
-
-
 def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
-            covariates: Sequence[str], exposed: str, unexposed: str
+            covariates: Sequence[str], exposed: str, unexposed: str, texts: dict | None = None
             ) -> tuple[np.ndarray, list[str], np.ndarray, pd.Index, int]:
     """The model's response, design column names and matrix (column-major), the index labels
-    of the analysed rows and the number of rows dropped."""
+    of the analysed rows and the number of rows dropped. ``texts`` (see :func:`_cached`) may
+    hold the codes of the group and covariate columns of ``data`` (it is filled here)."""
     # Plain numpy, each column read once: the simulation lab fits this model tens of thousands
     # of times, and pandas' per-column access and insertion dominated a fit.
     if isinstance(covariates, str):
@@ -126,7 +126,8 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     if len(set(columns)) != len(columns):
         raise DataError(f"adjusted_difference: a column is used twice in the model {columns}")
     series = {column: data[column] for column in columns}
-    group_labels, group_codes = _text_codes(series[group].to_numpy(dtype=object))
+    group_labels, group_codes = _cached(texts, ("text", group), lambda: _text_codes(
+        series[group].to_numpy(dtype=object)))
     present = group_codes >= 0
     unknown = sorted(set(group_labels.tolist()) - {exposed, unexposed})
     if unknown:
@@ -138,7 +139,8 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     for values in numeric.values():
         keep &= ~np.isnan(values)
     for covariate in covariates:
-        keep &= ~pd.isna(series[covariate].to_numpy())
+        keep &= _cached(texts, ("present", covariate),
+                        lambda column=covariate: ~pd.isna(series[column].to_numpy()))
     n_dropped = int(len(data) - keep.sum())
     if not keep.any():
         raise DataError(f"adjusted_difference: no row of outcome '{outcome}' is complete in "
@@ -153,8 +155,11 @@ def _design(data: pd.DataFrame, outcome: str, group: str, baseline: str | None,
     if baseline:
         design[baseline] = numeric[baseline][keep]
     for covariate in covariates:
-        design |= _covariate_columns(series[covariate], keep, covariate, outcome)
-    matrix = np.asfortranarray(np.column_stack(list(design.values())))
+        design |= _covariate_columns(series[covariate], keep, covariate, outcome, texts)
+    # Filled in place, column-major: stacking row-major and transposing copied it twice.
+    matrix = np.empty((len(design["const"]), len(design)), order="F")
+    for index, values in enumerate(design.values()):
+        matrix[:, index] = values
     if not _full_column_rank(matrix):
         raise DataError(f"adjusted_difference: outcome '{outcome}': the design matrix is "
                         f"rank deficient (columns {list(design)}); a covariate is "
@@ -176,6 +181,10 @@ def _fits(response: np.ndarray, design: np.ndarray, robust: Sequence[str | None]
     unknown = [value for value in robust if value not in _COVARIANCES]
     if unknown:
         raise DataError(f"adjusted_difference: robust must be None or 'HC3', got {unknown[0]!r}")
+    fit = least_squares(response, design)
+    if fit is not None:  # the thin-QR engine; statsmodels below is its reference
+        return [(fit.with_covariance(_COVARIANCES[value]), _COVARIANCES[value])
+                for value in robust]
     # Plain arrays: statsmodels' pandas wrapping of every result cost more than the fit itself
     # on a study-sized table. Column-major, as pandas would hand the design over.
     from statsmodels.regression.linear_model import OLS  # see the note at _COVARIANCES
@@ -287,11 +296,8 @@ def adjusted_difference(data: pd.DataFrame, outcome: str, group: str = "group",
     >>> round(float(result["estimate"].iloc[0]), 3), int(result["n"].iloc[0])
     (-3.353, 8)
     """
-    _checked_confidence(confidence)
-    response, names, design, _, n_dropped = _design(data, outcome, group, baseline,
-                                                    covariates, exposed, unexposed)
-    return _difference_row(_fit(response, design, robust), names, design, outcome, covariates,
-                           confidence, n_dropped)
+    return _difference_rows(data, outcome, [robust], None, group, baseline, covariates,
+                            confidence, exposed, unexposed)[0]
 
 
 @tidy_result
@@ -324,11 +330,20 @@ def adjusted_differences(data: pd.DataFrame, outcome: str, robust: Sequence[str 
     >>> result["method"].tolist(), bool(result["estimate"].nunique() == 1)
     (['ols', 'ols_hc3'], True)
     """
+    return _difference_rows(data, outcome, list(robust), None, group, baseline, covariates,
+                            confidence, exposed, unexposed)
+
+
+def _difference_rows(data: pd.DataFrame, outcome: str, robust: list, texts: dict | None,
+                     group: str = "group", baseline: str | None = "auto",
+                     covariates: Sequence[str] = (), confidence: float = 0.95,
+                     exposed: str = "intervention", unexposed: str = "control") -> list[dict]:
+    """The rows of :func:`adjusted_differences`; ``texts`` as in :func:`_design`."""
     _checked_confidence(confidence)
     response, names, design, _, n_dropped = _design(data, outcome, group, baseline,
-                                                    covariates, exposed, unexposed)
+                                                    covariates, exposed, unexposed, texts)
     return [_difference_row(fitted, names, design, outcome, covariates, confidence, n_dropped)
-            for fitted in _fits(response, design, list(robust))]
+            for fitted in _fits(response, design, robust)]
 
 
 def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group",
@@ -366,17 +381,28 @@ def regression_diagnostics(data: pd.DataFrame, outcome: str, group: str = "group
     >>> list(table.columns[:4]), len(table)
     (['row', 'outcome', 'observed', 'fitted'], 8)
     """
-    response, _, design, rows, _ = _design(data, outcome, group, baseline, covariates, exposed,
-                                           unexposed)
-    results, _ = _fit(response, design, None)
-    from statsmodels.stats.outliers_influence import OLSInfluence
+    return _diagnostics(data, outcome, None, group, baseline, covariates, exposed, unexposed)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        influence = OLSInfluence(results)
-        cooks = np.asarray(influence.cooks_distance[0], dtype=float)
-        standardized = np.asarray(influence.resid_studentized_internal, dtype=float)
-        leverage = np.asarray(influence.hat_matrix_diag, dtype=float)
+
+def _diagnostics(data: pd.DataFrame, outcome: str, texts: dict | None, group: str = "group",
+                 baseline: str | None = "auto", covariates: Sequence[str] = (),
+                 exposed: str = "intervention", unexposed: str = "control") -> pd.DataFrame:
+    """The table of :func:`regression_diagnostics`; ``texts`` as in :func:`_design`."""
+    response, _, design, rows, _ = _design(data, outcome, group, baseline, covariates, exposed,
+                                           unexposed, texts)
+    results, _ = _fit(response, design, None)
+    if isinstance(results, LeastSquares):
+        cooks, standardized, leverage = (results.cooks_distance,
+                                         results.resid_studentized_internal, results.leverage)
+    else:
+        from statsmodels.stats.outliers_influence import OLSInfluence
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            influence = OLSInfluence(results)
+            cooks = np.asarray(influence.cooks_distance[0], dtype=float)
+            standardized = np.asarray(influence.resid_studentized_internal, dtype=float)
+            leverage = np.asarray(influence.hat_matrix_diag, dtype=float)
     n = len(response)
     return pd.DataFrame({
         "row": rows,
@@ -406,8 +432,21 @@ def adjusted_difference_table(data: pd.DataFrame, outcomes: Sequence[str],
     >>> adjusted_difference_table(data, ["ee"])[["outcome", "method", "n"]].values.tolist()
     [['ee_change', 'ols', 8]]
     """
-    return pd.concat([adjusted_difference(data, f"{outcome}_change", **options)
-                      for outcome in outcomes], ignore_index=True)
+    texts: dict = {}  # the codes of the group and covariate columns, found once
+    frames = []
+    for outcome in outcomes:
+        arguments = _arguments(adjusted_difference, data, f"{outcome}_change", options)
+        robust = arguments.pop("robust")
+        frames.append(result_frame(_difference_rows(robust=[robust], texts=texts,
+                                                    **arguments)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _arguments(function, data: pd.DataFrame, outcome: str, options: dict) -> dict:
+    """The arguments of a call ``function(data, outcome, **options)``, defaults filled in."""
+    bound = inspect.signature(function).bind(data, outcome, **options)
+    bound.apply_defaults()
+    return dict(bound.arguments)
 
 
 def regression_diagnostics_table(data: pd.DataFrame, outcomes: Sequence[str],
@@ -422,8 +461,10 @@ def regression_diagnostics_table(data: pd.DataFrame, outcomes: Sequence[str],
     >>> len(regression_diagnostics_table(data, ["ee"]))
     8
     """
-    return pd.concat([regression_diagnostics(data, f"{outcome}_change", **options)
-                      for outcome in outcomes], ignore_index=True)
+    texts: dict = {}  # as in adjusted_difference_table
+    return pd.concat([_diagnostics(texts=texts, **_arguments(
+        regression_diagnostics, data, f"{outcome}_change", options)) for outcome in outcomes],
+        ignore_index=True)
 
 
 def adjustment_sets(study, covariates: Sequence[str] | None = None,

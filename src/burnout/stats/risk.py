@@ -280,10 +280,11 @@ def _newton_poisson(response: np.ndarray, design: np.ndarray):
     """
     beta = np.zeros(design.shape[1])
     beta[0] = math.log(response.mean())  # the intercept column comes first (see _design)
+    weighted = np.empty_like(design)  # X diag(w) of each step, in one buffer (same products)
     with np.errstate(all="ignore"):
         for _ in range(100):
             fitted = np.exp(design @ beta)
-            hessian = (design * fitted[:, None]).T @ design
+            hessian = np.multiply(design, fitted[:, None], out=weighted).T @ design
             try:
                 step = linalg.cho_solve(linalg.cho_factor(hessian), design.T @ (response - fitted))
             except (linalg.LinAlgError, ValueError):
@@ -293,9 +294,10 @@ def _newton_poisson(response: np.ndarray, design: np.ndarray):
                 return None
             if np.all(np.abs(step) <= 1e-13 * np.maximum(1.0, np.abs(beta))):
                 fitted = np.exp(design @ beta)
-                bread = linalg.cho_solve(linalg.cho_factor((design * fitted[:, None]).T @ design),
-                                         np.eye(len(beta)))
-                meat = (design * ((response - fitted) ** 2)[:, None]).T @ design
+                bread = linalg.cho_solve(linalg.cho_factor(np.multiply(
+                    design, fitted[:, None], out=weighted).T @ design), np.eye(len(beta)))
+                meat = np.multiply(design, ((response - fitted) ** 2)[:, None],
+                                   out=weighted).T @ design
                 return beta, np.sqrt(np.diag(bread @ meat @ bread)), fitted
     return None
 
@@ -334,7 +336,7 @@ def _poisson_hc0(response: np.ndarray, design: np.ndarray, names: list[str]):
 def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None = None,
                         covariates: Sequence[str] = (), group: str = "group",
                         exposed: str = "intervention", unexposed: str = "control",
-                        confidence: float = 0.95) -> pd.DataFrame:
+                        confidence: float = 0.95, texts: dict | None = None) -> pd.DataFrame:
     """Risk ratio adjusted for baseline and covariates, by modified Poisson regression.
 
     Parameters
@@ -355,6 +357,8 @@ def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None =
         The group column and the values compared (numerator, denominator).
     confidence : float
         Confidence level of the Wald interval.
+    texts : dict, optional
+        Codes of ``data``'s columns shared by the models of one table (filled here).
 
     Returns
     -------
@@ -414,7 +418,7 @@ def adjusted_risk_ratio(data: pd.DataFrame, outcome: str, baseline: str | None =
     try:
         response, names, design, _, n_dropped = _design(
             data.assign(**{outcome: values}), outcome, group, baseline, covariates, exposed,
-            unexposed)
+            unexposed, texts)
     except DataError as error:
         raise DataError(str(error).replace("adjusted_difference", "adjusted_risk_ratio")
                         ) from None
@@ -478,8 +482,7 @@ def adjusted_risk_ratio_table(data: pd.DataFrame, outcomes: Sequence[str],
     [['burnout_post', 'burnout_pre', 'site', 8]]
     """
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    baselines = dict(baselines or {})
-    rows = []
+    baselines, rows, texts = dict(baselines or {}), [], {}  # texts: codes found once
     for outcome in outcomes:
         if outcome not in baselines and not outcome.endswith("_post"):
             raise DataError(f"adjusted_risk_ratio_table: cannot infer the baseline of outcome "
@@ -487,5 +490,5 @@ def adjusted_risk_ratio_table(data: pd.DataFrame, outcomes: Sequence[str],
                             f"{{'{outcome}': '<column>' or None}}")
         baseline = baselines.get(outcome, outcome.removesuffix("_post") + "_pre")
         rows.append(adjusted_risk_ratio.row(data, outcome, baseline=baseline,
-                                            covariates=covariates, **options))
+                                            covariates=covariates, texts=texts, **options))
     return result_frame(rows)

@@ -1,0 +1,1 @@
+"""Model-fitting engines shared by the statistics modules (closed-form, no result wrapping)."""
