@@ -1,53 +1,22 @@
-"""parse_dates and parse_flags read each distinct cell once; the result must be the cell-by-cell
-reading's (the former code, kept here as the reference)."""
+"""parse_dates and parse_flags read each distinct cell once; the result must be what reading
+each cell on its own gives (a column of one cell: nothing to share)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from burnout.core.errors import Problem
 from burnout.data.importers import _values
-from burnout.data.importers._values import DATE_EXAMPLE, FLAG_EXAMPLE, parse_dates, parse_flags
+from burnout.data.importers._values import parse_dates, parse_flags
 
 
-def _old_blank(values, blank):
-    text = pd.Series(values.to_numpy(dtype=object), index=values.index, dtype=object)
-    stripped = text.str.strip()
-    present = stripped.notna() & (stripped != "") & ~stripped.isin(blank)
-    return stripped, present.astype(bool)
-
-
-def _old_parse_dates(values, lines, file, column, blank=()):
-    stripped, todo = _old_blank(values, blank)
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for form in _values._DATE_FORMATS:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(stripped[todo], format=form, errors="coerce")
-        good = parsed.notna()
-        result[good[good].index] = parsed[good].astype("datetime64[ns]")
-        todo[good[good].index] = False
-    if todo.any():
-        parsed = pd.to_datetime(stripped[todo], format="ISO8601", errors="coerce", utc=True)
-        good = parsed.notna()
-        result[good[good].index] = parsed[good].dt.tz_localize(None).astype("datetime64[ns]")
-        todo[good[good].index] = False
-    return result, [Problem(file, lines[i], column, values.iloc[i],
-                            f"not a date and time; {DATE_EXAMPLE}")
-                    for i in np.flatnonzero(todo.to_numpy())]
-
-
-def _old_parse_flags(values, lines, file, column):
-    stripped, present = _old_blank(values, ())
-    cells, found = _values.lookup(stripped.str.lower(), _values._FLAGS)
-    flags = np.zeros(len(values), dtype=bool)
-    flags[found] = cells[found].astype(bool)
-    return pd.Series(flags, index=values.index, dtype=bool), [
-        Problem(file, lines[i], column, values.iloc[i], f"not a yes/no value; {FLAG_EXAMPLE}")
-        for i in np.flatnonzero(present.to_numpy() & ~found)]
+def _cell_by_cell(parse, values, lines, *extra):
+    """``parse`` of each cell alone: the values concatenated, the problems in order."""
+    parts = [parse(values.iloc[[position]], [lines[position]], "a.csv", "c", *extra)
+             for position in range(len(values))]
+    return (pd.concat([part for part, _ in parts]).astype(parts[0][0].dtype),
+            [problem for _, problems in parts for problem in problems])
 
 
 _CELLS = st.lists(st.one_of(st.none(), st.sampled_from([
@@ -59,17 +28,18 @@ _CELLS = st.lists(st.one_of(st.none(), st.sampled_from([
 
 @settings(max_examples=200, deadline=None)
 @given(_CELLS)
-def test_dates_and_flags_equal_the_cell_by_cell_reading(cells):
-    if all(cell is None for cell in cells):
-        cells = [*cells, ""]  # the former code needs one text to use .str
+def test_dates_and_flags_equal_reading_each_cell_alone(cells):
     values = pd.Series(cells, dtype=object, index=range(5, 5 + len(cells)))
     lines = list(range(2, 2 + len(cells)))
-    for new, old, extra in ((parse_dates, _old_parse_dates, (("[not completed]",),)),
-                            (parse_flags, _old_parse_flags, ())):
-        result, problems = new(values, lines, "a.csv", "c", *extra)
-        expected, expected_problems = old(values, lines, "a.csv", "c", *extra)
+    for parse, extra in ((parse_dates, (("[not completed]",),)), (parse_flags, ())):
+        result, problems = parse(values, lines, "a.csv", "c", *extra)
+        expected, expected_problems = _cell_by_cell(parse, values, lines, *extra)
         pd.testing.assert_series_equal(result, expected, check_exact=True)
         assert problems == expected_problems
+        empty = [line for line, cell in zip(lines, cells, strict=True) if cell is None]
+        assert not result[values.isna()].astype(bool).any() if parse is parse_flags else \
+            result[values.isna()].isna().all()  # an empty cell: False / NaT, no problem
+        assert not [problem for problem in problems if problem.row in empty]
 
 
 def test_a_repeated_cell_is_parsed_once(monkeypatch):
