@@ -26,7 +26,7 @@ _CELLS = st.lists(st.one_of(st.none(), st.sampled_from([
     min_size=1, max_size=20)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(_CELLS)
 def test_dates_and_flags_equal_reading_each_cell_alone(cells):
     values = pd.Series(cells, dtype=object, index=range(5, 5 + len(cells)))

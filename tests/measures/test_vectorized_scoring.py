@@ -291,7 +291,7 @@ def _study(draw):
     return participants, items, instruments
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_study(), st.sampled_from([None, "ee_and_dp_or_pa"]),
        st.sampled_from([None, {"high_ee": 20}]))
 def test_analysis_tables_are_those_of_the_replaced_merge(study, burnout_rule, cutoffs):
@@ -312,7 +312,7 @@ def test_analysis_tables_are_those_of_the_replaced_merge(study, burnout_rule, cu
                 == list(_old_scoring_numbers(old[1], reliability).items()))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(_study(), st.booleans())
 def test_score_instrument_is_the_replaced_pandas_scoring(study, shuffled):
     _, items, instruments = study
@@ -325,7 +325,7 @@ def test_score_instrument_is_the_replaced_pandas_scoring(study, shuffled):
                      [old] if not isinstance(old, str) else old)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(_study(), st.booleans(), st.booleans())
 def test_alpha_table_is_the_replaced_loop_over_wave_frames(study, as_mapping, drop_wave):
     _, items, instruments = study
@@ -354,7 +354,7 @@ def test_alpha_table_bits_on_a_larger_table(seed):
                                   check_exact=True)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["S1", "S2", "S3"]),
                           st.sampled_from(["pre", "post", None]),
                           st.sampled_from(["control", "intervention", None]),
@@ -381,7 +381,7 @@ def test_identifiers_equal_only_as_text_are_refused_as_the_merge_did():
             build(participants, items, ["mbi_hss_mp"], None, None, WAVES)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(["S1", "S2", "S3", "S10", None]), max_size=12), st.booleans())
 def test_first_rows_are_those_duplicated_leaves(identifiers, grouped):
     """Runs of a student's rows (the long table's order) or any order, missing ids too."""
