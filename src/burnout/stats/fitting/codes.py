@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["sorted_text_codes", "present_codes"]
+from burnout.data.values import text_ranks
 
-# Largest number of characters (all texts padded to the widest) sorted as a numpy array.
-_MAX_CHARACTERS = 2**25
+__all__ = ["sorted_text_codes", "present_codes"]
 
 
 def sorted_text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -45,37 +44,11 @@ def sorted_text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     text = (np.asarray(uniques, dtype=object) if isinstance(values.dtype, pd.StringDtype) else
             np.array([str(value) for value in np.asarray(uniques, dtype=object).tolist()],
                      dtype=object))
-    ranks = _sorted_ranks(text)
-    if ranks is None:  # two values with one text (1 and "1"), or very wide texts
-        merged, labels = pd.factorize(text, sort=True)
-        return np.append(merged, -1)[codes], np.asarray(labels, dtype=object)
-    labels = np.empty_like(text)
-    labels[ranks] = text
-    return np.append(ranks, -1)[codes], labels
-
-
-def _sorted_ranks(text: np.ndarray) -> np.ndarray | None:
-    """Rank of each text in sorted order when the texts are distinct, else None.
-
-    Sorting a million identifiers as Python objects compares them pair by pair in the
-    interpreter (seconds; ten times more in shuffled order). As a numpy unicode array the
-    comparisons run in C and give the same order: both compare code points, and numpy's
-    padding with NUL characters can only make two distinct texts equal (one of them ending in
-    NULs), which is checked. None too when the widest text would make that array large.
-    """
-    if len(text) < 2:
-        return np.zeros(len(text), dtype=np.intp)
-    width = max(map(len, text))
-    if width * len(text) > _MAX_CHARACTERS:
-        return None
-    unicode = text.astype(str)
-    order = np.argsort(unicode)
-    ordered = unicode[order]
-    if np.any(ordered[1:] == ordered[:-1]):
-        return None
-    ranks = np.empty(len(text), dtype=np.intp)
-    ranks[order] = np.arange(len(text))
-    return ranks
+    # ranks of the distinct texts (1 and "1" are one text), sorted in C: data.values' sort
+    merged = text_ranks(pd.Series(text, dtype=object))
+    labels = np.empty(int(merged.max(initial=-1)) + 1, dtype=object)
+    labels[merged] = text
+    return np.append(merged, -1)[codes], labels
 
 
 def present_codes(codes: np.ndarray, size: int) -> np.ndarray:
