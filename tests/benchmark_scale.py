@@ -63,17 +63,20 @@ def scale_study(project: Path, study: str, factor: int, python: str, environment
 
 def run_stages(study: str, last: str | None = LAST_STAGE) -> dict:
     """Run ``study``'s stages up to ``last`` (None: all) in this process, one IPython shell, no
-    kernel and no papermill; the seconds of each stage and the peak resident memory (MB)."""
+    kernel and no papermill; the seconds of each stage and the peak resident memory (MB).
+    The C allocator is set as in a stage's kernel (``load_ipython_extension``)."""
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
+    from burnout.core.memory import keep_freed_memory
     from burnout.core.paths import NOTEBOOKS_DIR
     from burnout.data.study import load_study
     from burnout.designs import design_of
     from burnout.pipeline.parameters import load_parameters, stage_parameters
     from burnout.pipeline.stages import study_stages
 
+    keep_freed_memory()
     described, params = load_study(study), load_parameters(study)
     design, shell, seconds = design_of(described), InteractiveShell.instance(), {}
     for stage in study_stages(described, params.get("stages")):
