@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from burnout.core.errors import Problem
 from burnout.data.importers import Export
-from burnout.data.reading import Pseudonyms, cell_problems, cell_text, require_columns
+from burnout.data.reading import (
+    Pseudonyms,
+    cell_problems,
+    cell_text,
+    read_source,
+    read_sources,
+    require_columns,
+)
 from burnout.data.values import map_distinct
 
 
@@ -92,3 +99,28 @@ def test_cell_text_of_a_long_column_of_distinct_ids():
     ids = pd.Series([f" S{number} " for number in range(12_000)] + [None], dtype=object)
     texts = cell_text(ids)
     assert texts.iloc[0] == "S0" and texts.iloc[-1] == "" and len(texts) == 12_001
+
+
+def test_read_sources_equals_reading_one_by_one_problems_in_request_order(tmp_path):
+    """The big first file finishes last; its problem still comes first, as one by one."""
+    from types import SimpleNamespace
+
+    rows = "".join(f"P{i},{i % 7}\n" for i in range(200_000))
+    (tmp_path / "big.csv").write_text("id,q1\n" + rows + "P9,3,extra\n")  # a ragged row
+    (tmp_path / "small.csv").write_text("id,q1\nP1,4\n")
+    (tmp_path / "bad.csv").write_bytes(b"id,q1\nP1,\xff\n")  # not UTF-8
+    study = SimpleNamespace(folder=tmp_path)
+    requests = [(SimpleNamespace(file=name, format="csv"), ["id", "q1"])
+                for name in ("big.csv", "small.csv", "missing.csv", "bad.csv")]
+    together: list[Problem] = []
+    exports = read_sources(study, requests, together)
+    alone: list[Problem] = []
+    expected = [read_source(study, source, columns, alone) for source, columns in requests]
+    assert together == alone
+    assert [problem.file for problem in together][0] == "big.csv"
+    assert {problem.file for problem in together} == {"big.csv", "missing.csv", "bad.csv"}
+    for mine, theirs in zip(exports, expected, strict=True):
+        assert (mine is None) == (theirs is None)
+        if mine is not None:
+            pd.testing.assert_frame_equal(mine.table, theirs.table)
+            assert list(mine.lines) == list(theirs.lines)

@@ -58,7 +58,7 @@ from burnout.data.linking import (
     resolve_repeats,
     response_id_column,
 )
-from burnout.data.reading import Pseudonyms, cell_problems, cell_text, read_source, require_columns
+from burnout.data.reading import Pseudonyms, cell_problems, cell_text, read_sources, require_columns
 from burnout.data.registry import load_instrument
 from burnout.data.study import Source, Study
 from burnout.data.values import (
@@ -427,9 +427,9 @@ def clean_study(study: Study, *, population: str = "complete_cases",
     if population not in POPULATIONS:
         raise ValueError(f"population must be one of {POPULATIONS}, got {population!r}")
     problems: list[Problem] = []
-    roster_export = read_source(study, study.roster, list(_roster_columns(study)), problems)
-    wave_exports = [read_source(study, wave, list(_wave_columns(study, position, None)),
-                                problems) for position, wave in enumerate(study.waves)]
+    roster_export, *wave_exports = read_sources(study, [(study.roster, list(_roster_columns(
+        study))), *((wave, list(_wave_columns(study, position, None)))
+                    for position, wave in enumerate(study.waves))], problems)
     roster_ok = roster_export is not None and require_columns(
         roster_export, _roster_columns(study), problems)
     if roster_export is not None:  # unreadable cells (a code, a date) of the columns used

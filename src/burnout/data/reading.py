@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -32,7 +34,8 @@ from burnout.data.importers import Export, read_export
 from burnout.data.privacy import EMAIL_PATTERN
 from burnout.data.values import map_distinct
 
-__all__ = ["read_source", "require_columns", "cell_problems", "cell_text", "Pseudonyms"]
+__all__ = ["read_source", "read_sources", "require_columns", "cell_problems", "cell_text",
+           "Pseudonyms"]
 
 # Columns the importers read the submission time and the finished flag from when the study
 # file names none (plain CSV, Qualtrics; REDCap: <form>_timestamp and <form>_complete).
@@ -86,6 +89,48 @@ def read_source(study, source, columns: Sequence[str], problems: list[Problem]) 
     except ValidationError as error:
         problems.extend(error.problems)
         return None
+
+
+def read_sources(study, requests: Sequence[tuple[object, Sequence[str]]],
+                 problems: list[Problem]) -> list[Export | None]:
+    """:func:`read_source` of each (source, columns) of ``requests``, two files at a time.
+
+    A large export spends much of its reading in pandas' C parser and in NumPy, which let
+    another thread run meanwhile: on two cores the roster and two waves of a million
+    participants are read in about two thirds of the time of one after the other. The exports
+    and the problems (in the order of ``requests``, whatever finished first) are those of
+    reading the files one by one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from types import SimpleNamespace
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.csv").write_text("id,q1\\nP1,3\\n")
+    >>> study = SimpleNamespace(folder=folder)
+    >>> found = []
+    >>> exports = read_sources(study, [(SimpleNamespace(file="a.csv", format="csv"), ["id"]),
+    ...                                (SimpleNamespace(file="b.csv", format="csv"), ["id"])],
+    ...                        found)
+    >>> exports[0].table["q1"].tolist(), exports[1], [problem.file for problem in found]
+    (['3'], None, ['b.csv'])
+    """
+    found: list[list[Problem]] = [[] for _ in requests]
+
+    def read(position: int) -> Export | None:
+        source, columns = requests[position]
+        return read_source(study, source, columns, found[position])
+
+    workers = min(2, len(requests), os.cpu_count() or 1)
+    if workers < 2:
+        exports = [read(position) for position in range(len(requests))]
+    else:
+        with ThreadPoolExecutor(workers, thread_name_prefix="burnout-read") as pool:
+            exports = list(pool.map(read, range(len(requests))))
+    for each in found:
+        problems.extend(each)
+    return exports
 
 
 def require_columns(export: Export, wanted: dict[str, str], problems: list[Problem]) -> bool:
