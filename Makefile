@@ -128,7 +128,7 @@ lint: $(VENV_STAMP) ## ruff on src and tests
 	$(VENV)/bin/ruff check src tests
 
 unit: $(VENV_STAMP) ## pytest: unit, doctest, property, bad-input and end-to-end tests
-	$(VENV)/bin/pytest -q -n 2 --dist worksteal --doctest-modules tests src/burnout
+	$(VENV)/bin/pytest -q -n 2 --dist worksteal --durations=15 --doctest-modules tests src/burnout
 
 doctest: $(VENV_STAMP) ## the docstring examples of src/burnout
 	$(VENV)/bin/pytest -q --doctest-modules src/burnout
