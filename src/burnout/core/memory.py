@@ -12,9 +12,10 @@ size then page-faults every 4 kB page in again, which the kernel must zero first
 grows in steps) and ``M_ARENA_MAX`` of 1: the threads that read two exports at once
 (:func:`burnout.data.reading.read_sources`) allocate from the one heap, so what one thread frees
 the next table reuses (with a heap per thread, the x10,000 clean stage's peak grew from 3.5 to
-4.4 GB). Measured on that copy, the run of every stage went from 135 to 97 s, its system time
-from 31 to 15 s, and its peak memory stayed at 3.5 GB: memory is kept for reuse, not allocated
-twice; only its release to the operating system before the process ends is delayed, and a
+4.4 GB). Measured on that copy (clean -> adjusted in one process), system time fell from 31
+to 15 s and the run from 135 s to 97-117 s (this machine's speed drifts by about 15% between
+runs), and the peak stayed at 3.5-3.6 GB: memory is kept for reuse, not allocated twice; only
+its release to the operating system before the process ends is delayed, and a
 stage's process ends with its notebook. The stages' kernels call it at start-up
 (:func:`burnout.pipeline.kernel.load_ipython_extension`), as does the one-process benchmark
 that stands for them. It changes no result: where an array's memory comes from does not change
