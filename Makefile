@@ -27,6 +27,9 @@ BUILD := .build
 ALL_STUDIES := $(sort $(patsubst data/raw/%/study.yaml,%,$(wildcard data/raw/*/study.yaml)))
 STUDY ?=
 STUDIES ?= $(if $(STUDY),$(STUDY),$(ALL_STUDIES))
+# Stages run at once by `make all` (JOBS=1: one at a time, the least memory); by default as many
+# as this process may use cores, each when the stages it reads from are done.
+JOBS ?=
 ifneq ($(STUDY),)
 ifeq ($(filter $(STUDY),$(ALL_STUDIES)),)
 $(error no study '$(STUDY)': data/raw/$(STUDY)/study.yaml not found; the studies are: $(ALL_STUDIES))
@@ -85,7 +88,7 @@ all: $(VENV_STAMP) ## run every stage of every study (STUDY=name: one); only wha
 # is not run by `make -n all`, which prints the stage recipes as before.
 DRY_RUN_MAKE = $(MAKE) --no-print-directory --dry-run
 pending: $(VENV_STAMP)
-	@$(DRY_RUN_MAKE) build STUDIES="$(STUDIES)" | $(RUN) run-pending
+	@$(DRY_RUN_MAKE) build STUDIES="$(STUDIES)" | $(RUN) run-pending $(if $(JOBS),--jobs $(JOBS))
 
 # The evidence synthesis (notebooks/11_synthesis.ipynb) pools every study's effects, so it runs
 # only when every study is built (not with STUDY=): after the studies' stages, and again when a

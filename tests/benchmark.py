@@ -15,8 +15,10 @@ nothing to do with the code (this is a script; pytest never collects it).
 * the pipeline of each study in a scratch copy: full rebuild, no-op ``make all`` (budget:
   < 2 s), and a warm ``make all`` against the one-process floor -- the notebooks' own cells run
   in one Python process, no kernel, no papermill (budget, both studies together: within 1.5x;
-  best of ``--repeats`` runs, 3 by default) -- and against ``python -m burnout run`` (one
-  process, one kernel per notebook), with the overhead per stage;
+  best of ``--repeats`` runs, 3 by default). ``make all`` runs independent stages side by side
+  on both cores, the floor on one: ``make all JOBS=1`` (one stage at a time) is shown beside it,
+  for the overhead of the kernels and papermill alone, and so is
+  ``python -m burnout run --jobs 1``, with the overhead per stage;
 * the scale run (``benchmark_scale.py``): clean -> adjusted on x10, x100, x1,000 (and with
   ``--scale 10000``, x10,000) copies of the first study, time and peak memory. Budget: x10,000
   of Study A (about 1.35M respondents) in < 60 s and < 4 GB, time growing linearly;
@@ -307,21 +309,25 @@ def pipeline_rows(studies: list[str], scratch: Path, repeats: int) -> list[dict]
                        MPLBACKEND="Agg")
     python = str(ROOT / ".venv" / "bin" / "python")
     make = ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "all"]
-    rows, warm_total, floor_total = [], 0.0, 0.0
+    rows, warm_total, floor_total, sequential_total = [], 0.0, 0.0, 0.0
     for study in studies:
         cold = _timed([*make, f"STUDY={study}"], copy, environment)
         no_op = min(_timed([*make, f"STUDY={study}"], copy, environment)
                     for _ in range(repeats))
-        one_kernel_each = min(_timed([python, "-m", "burnout", "run", study], copy, environment)
-                              for _ in range(repeats))
-        warm, floor, stages = float("inf"), float("inf"), {}
+        one_kernel_each = min(_timed([python, "-m", "burnout", "run", study, "--jobs", "1"],
+                                     copy, environment) for _ in range(repeats))
+        warm, one_at_a_time, floor, stages = float("inf"), float("inf"), float("inf"), {}
         for _ in range(repeats):
             measured = _floor(python, study, copy, environment)
             if sum(measured.values()) < floor:
                 floor, stages = sum(measured.values()), measured
             _remove_outputs(copy, study)
             warm = min(warm, _timed([*make, f"STUDY={study}"], copy, environment))
+            _remove_outputs(copy, study)
+            one_at_a_time = min(one_at_a_time, _timed([*make, f"STUDY={study}", "JOBS=1"], copy,
+                                                      environment))
         warm_total, floor_total = warm_total + warm, floor_total + floor
+        sequential_total += one_at_a_time
         n = len(stages)
         rows += [
             _row(f"{study}: make all from clean (cold)", f"{n} stages",
@@ -330,13 +336,16 @@ def pipeline_rows(studies: list[str], scratch: Path, repeats: int) -> list[dict]
                  met=no_op < 2),
             _row(f"{study}: warm make all, all stages", f"{n} stages", _seconds(warm),
                  "one-process floor", _seconds(floor), versus=_versus(warm, floor)),
-            _row(f"{study}: python -m burnout run", f"{n} stages",
+            _row(f"{study}: warm make all JOBS=1 (one stage at a time)", f"{n} stages",
+                 _seconds(one_at_a_time), "one-process floor", _seconds(floor),
+                 versus=_versus(one_at_a_time, floor)),
+            _row(f"{study}: python -m burnout run --jobs 1", f"{n} stages",
                  _seconds(one_kernel_each), "one-process floor",
                  _seconds(floor), versus=_versus(one_kernel_each, floor)),
             _row(f"{study}: overhead of a kernel + papermill", "per stage",
                  _seconds((one_kernel_each - floor) / n)),
             _row(f"{study}: overhead of make's process", "per stage",
-                 _seconds((warm - one_kernel_each) / n)),
+                 _seconds((one_at_a_time - one_kernel_each) / n)),
             _row(f"{study}: slowest stage, one-process", max(stages, key=stages.get),
                  _seconds(max(stages.values()))),
         ]
@@ -344,6 +353,11 @@ def pipeline_rows(studies: list[str], scratch: Path, repeats: int) -> list[dict]
                      _seconds(warm_total), "one-process floor", _seconds(floor_total),
                      "<= 1.5x slower", warm_total <= 1.5 * floor_total,
                      _versus(warm_total, floor_total)))
+    # The floor runs on one core; make all runs independent stages side by side on every core.
+    # This row shows what the kernels and papermill cost when nothing runs side by side.
+    rows.append(_row(f"warm make all JOBS=1, {' + '.join(studies)}", f"best of {repeats}",
+                     _seconds(sequential_total), "one-process floor", _seconds(floor_total),
+                     versus=_versus(sequential_total, floor_total)))
     return rows + _overhead_parts(python, environment, copy)
 
 

@@ -24,18 +24,18 @@ def _run(args: argparse.Namespace) -> int:
     from burnout.pipeline.batch import run_pending
 
     if args.stages:
-        run_pending([(args.study, stage) for stage in args.stages])
+        run_pending([(args.study, stage) for stage in args.stages], workers=args.jobs)
     else:
         from burnout.pipeline.runner import run_study
 
-        run_study(args.study)
+        run_study(args.study, workers=args.jobs)
     return 0
 
 
 def _run_pending(args: argparse.Namespace) -> int:
     from burnout.pipeline.batch import pending_jobs, run_pending
 
-    run_pending(pending_jobs(sys.stdin))
+    run_pending(pending_jobs(sys.stdin), workers=args.jobs)
     return 0
 
 
@@ -219,6 +219,12 @@ def _add_meta_analysis(command) -> None:
                            "pi_low, pi_high and moderators [{term, estimate, se, p}]")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m burnout``."""
     parser = argparse.ArgumentParser(prog="python -m burnout", description=__doc__.split("\n")[0])
@@ -232,9 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", _run, "execute a study's stage notebooks (all, or those named)")
     run.add_argument("study")
     run.add_argument("stages", nargs="*", help="stage names (default: every stage it runs)")
-    command("run-pending", _run_pending,
-            "run, in one process, the stages of the recipes of a make dry run read from stdin "
-            "(make all does this)")
+    pending = command("run-pending", _run_pending,
+                      "run, in one process, the stages of the recipes of a make dry run read "
+                      "from stdin (make all does this)")
+    for sub in (run, pending):
+        sub.add_argument("--jobs", type=_positive, metavar="N",
+                         help="stages run at once, each when those it reads from are done "
+                              "(default: every core this process may use; 1: one at a time)")
     command("makefile", _makefile, "write .build/<study>.mk for the Makefile").add_argument(
         "studies", nargs="+")
     validate = command("validate", _validate,

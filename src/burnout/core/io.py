@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from burnout.core.csv_text import csv_chunks
-from burnout.core.paths import ROOT
+from burnout.core.paths import BUILD_DIR, ROOT
 from burnout.core.precision import CLOSED_FORM_DIGITS, supported
 
 __all__ = [
@@ -44,7 +44,7 @@ FLOAT_FORMAT = f"%.{CLOSED_FORM_DIGITS}g"
 
 # Temporary files of atomic writes inside the project go here, not beside their targets, so a
 # process killed between writing and renaming leaves nothing in an output folder.
-_SCRATCH_DIR = ROOT / ".build" / "tmp"
+_SCRATCH_DIR = BUILD_DIR / "tmp"
 
 
 def _scratch_for(target: Path) -> Path:

@@ -22,6 +22,7 @@ FIGURES_DIR = ROOT / "figures"  # PNG + PDF figures (generated)
 TABLES_DIR = ROOT / "tables"  # publication tables (generated)
 REPORTS_DIR = ROOT / "reports"  # executed notebooks, numbers, reports (generated)
 TESTS_DIR = ROOT / "tests"  # tests and their reference values (human-written)
+BUILD_DIR = ROOT / ".build"  # make's and the runner's own bookkeeping (generated, never committed)
 
 # Folders whose content the pipeline regenerates; `make clean` empties exactly these.
 GENERATED_DIRS = (PROCESSED_DIR, FIGURES_DIR, TABLES_DIR, REPORTS_DIR)

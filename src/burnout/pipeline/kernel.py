@@ -5,7 +5,7 @@ Each stage runs in a fresh kernel, and most of a small stage's time is imports: 
 ...), and, before any of that, the runner's (papermill, nbformat). Done one after the other they
 cost more than the stage's own work. So a stage's kernel (:class:`StageKernel`) is started before
 it is needed -- by :mod:`burnout.pipeline.batch`, before the runner's imports or while the
-previous stage runs -- and at start-up it imports the libraries of
+other stages run -- and at start-up it imports the libraries of
 :func:`burnout.pipeline.dependencies.library_imports`, binding no name. Of :mod:`burnout` it
 imports only this module (an IPython extension of the kernel), so the audit hook
 (:mod:`burnout.core.audit`) records from the kernel's start into the stage's own log; the
@@ -29,6 +29,7 @@ import contextlib
 import io
 import os
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class StageKernel:
 
     def __init__(self, notebook: Path, zygote=None) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="burnout-run-")
+        self._closing = threading.Lock()
         self.scratch = Path(self._folder.name)
         self.audit_log = self.scratch / "audit.log"
         self.warm_log = self.scratch / "warm-up.log"
@@ -88,12 +90,13 @@ class StageKernel:
                 if self.warm_log.is_file() else "")
 
     def close(self) -> None:
-        """Stop the kernel and remove the scratch folder."""
-        try:
-            if self.manager.has_kernel:
-                self.manager.shutdown_kernel(now=True)
-        finally:
-            self._folder.cleanup()
+        """Stop the kernel and remove the scratch folder (again: nothing happens)."""
+        with self._closing:  # the batch may close it while the stage's thread does
+            try:
+                if self.manager.has_kernel:
+                    self.manager.shutdown_kernel(now=True)
+            finally:
+                self._folder.cleanup()
 
     def __enter__(self) -> StageKernel:
         return self

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from burnout.core.catalog import study_files
 from burnout.core.io import write_text
-from burnout.core.paths import NOTEBOOKS_DIR, ROOT
+from burnout.core.paths import BUILD_DIR, NOTEBOOKS_DIR, ROOT
 from burnout.data.study import load_study
 from burnout.designs import design_of
 from burnout.pipeline.dependencies import stage_sources
@@ -29,7 +29,6 @@ from burnout.pipeline.stages import patterns, study_stages, upstream
 
 __all__ = ["write_study_makefile", "make_escaped", "BUILD_DIR", "HUMAN_INPUTS"]
 
-BUILD_DIR = ROOT / ".build"  # Make's own bookkeeping (generated, never committed)
 # Catalog entries written by people, not by a stage: a stage reading them depends on the files.
 HUMAN_INPUTS = ("raw", "study_file", "checksums", "redaction", "published", "results_template")
 

@@ -165,7 +165,7 @@ def run_stage(study: str, stage: str, log: Callable[[str], None] | None = None,
     """Execute one stage's notebook for ``study``; return the executed notebook's path.
 
     ``kernel``: the stage notebook's kernel, already started (:mod:`burnout.pipeline.batch`
-    starts it before this module is imported, or while the previous stage runs, so that it boots
+    starts it before this module is imported, or while other stages run, so that it boots
     meanwhile; see :mod:`burnout.pipeline.kernel`).
 
     Raises
@@ -248,11 +248,13 @@ def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
     return target
 
 
-def run_study(study: str, log: Callable[[str], None] | None = None) -> list[Path]:
-    """Execute every stage ``study`` runs, in order, in this process, each stage's kernel started
-    while the previous stage runs (:mod:`burnout.pipeline.batch`)."""
+def run_study(study: str, log: Callable[[str], None] | None = None,
+              workers: int | None = None) -> list[Path]:
+    """Execute every stage ``study`` runs from this process, up to ``workers`` at once (default:
+    every usable core), each when the stages it reads from are done, each stage's kernel started
+    early (:func:`burnout.pipeline.batch.run_pending`)."""
     from burnout.pipeline.batch import run_pending
 
     described = load_study(study)
     stages = study_stages(described, load_parameters(study).get("stages"))
-    return run_pending([(study, stage.name) for stage in stages], log)
+    return run_pending([(study, stage.name) for stage in stages], log, workers)

@@ -20,13 +20,14 @@ the study runs that stage.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from burnout.core.catalog import CATALOG, template
 from burnout.core.errors import DataError
 
-__all__ = ["Stage", "STAGES", "stage_order", "study_stages", "upstream", "patterns"]
+__all__ = ["Stage", "STAGES", "stage_order", "study_stages", "upstream", "ancestors", "patterns"]
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,20 @@ def upstream(stage: Stage, active: Iterable[Stage]) -> list[Stage]:
         if any(_overlap(written, read) for written in other.writes for read in stage.reads):
             found.append(other)
     return found
+
+
+@functools.cache
+def ancestors(name: str) -> frozenset[str]:
+    """The stages whose outputs stage ``name`` reads, directly or through other stages.
+
+    Examples
+    --------
+    >>> sorted(ancestors("describe"))
+    ['clean', 'score']
+    """
+    direct = upstream(STAGES[name], STAGES.values())
+    return frozenset(stage.name for stage in direct).union(
+        *(ancestors(stage.name) for stage in direct))
 
 
 def stage_order(names: list[str]) -> list[Stage]:

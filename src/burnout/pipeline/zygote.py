@@ -52,6 +52,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 
@@ -134,17 +135,22 @@ class Zygote:
         self._control = control
         self._reader = control.makefile("r", encoding="utf-8")
         self._ready: bool | None = None  # known once the zygote has imported the libraries
+        # One request and its reply at a time: the batch asks from its stages' threads too.
+        self._lock = threading.Lock()
 
     def ready(self) -> bool:
         """Wait until the zygote has imported the libraries; whether it can fork kernels."""
         if self._ready is None:
-            line = self._reader.readline()
-            self._ready = bool(line) and bool(json.loads(line).get("ready"))
+            with self._lock:
+                if self._ready is None:
+                    line = self._reader.readline()
+                    self._ready = bool(line) and bool(json.loads(line).get("ready"))
         return self._ready
 
     def _ask(self, request: dict) -> tuple[dict, list[int]]:
-        self._control.sendall((json.dumps(request) + "\n").encode())
-        message, fds, _, _ = socket.recv_fds(self._control, 65536, 1)
+        with self._lock:
+            self._control.sendall((json.dumps(request) + "\n").encode())
+            message, fds, _, _ = socket.recv_fds(self._control, 65536, 1)
         return json.loads(message), fds
 
     def can_launch(self, command: list[str]) -> bool:
@@ -330,7 +336,6 @@ def _serve(control: socket.socket) -> None:
     modules = json.loads(reader.readline() or "[]")
     with _as_in_a_kernel():
         printed.update((name, _import_quietly(name)) for name in modules)
-    import threading
 
     # A library that started a thread makes forking unsafe; one that loaded the inline backend
     # registered it with no shell (in the kernel, loading it enables the inline figures).
