@@ -34,10 +34,16 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(source: str, package: str = "") -> set[str]:
-    """Modules of :mod:`burnout` imported by ``source`` (anywhere, top level or in functions)."""
+def _import_statements(source: str) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements of ``source``, anywhere (top level or in functions), in order."""
+    return [node for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.Import, ast.ImportFrom))]
+
+
+def _imports(statements: list, package: str = "") -> set[str]:
+    """Modules of :mod:`burnout` imported by the import ``statements``."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in statements:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name.startswith("burnout"))
         elif isinstance(node, ast.ImportFrom):
@@ -60,7 +66,14 @@ def notebook_imports(notebook: Path) -> set[str]:
     """
     cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     source = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-    return _imports(source)
+    return _imports(_import_statements(source))
+
+
+@cache
+def _module_statements(name: str) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements of module ``name``, parsed once per process (the batch asks for
+    the libraries of every pending stage, whose modules overlap; parsing is most of its time)."""
+    return _import_statements(_module_file(name).read_text(encoding="utf-8"))
 
 
 @cache
@@ -68,7 +81,7 @@ def _direct(name: str) -> frozenset[str]:
     path = _module_file(name)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     parents = {".".join(name.split(".")[:index]) for index in range(1, len(name.split(".")))}
-    return frozenset(_imports(path.read_text(encoding="utf-8"), package) | parents)
+    return frozenset(_imports(_module_statements(name), package) | parents)
 
 
 def module_closure(names: set[str]) -> set[str]:
@@ -114,11 +127,11 @@ def stage_sources(notebook: Path) -> list[str]:
     return sorted(files)
 
 
-def _library_names(source: str) -> list[str]:
-    """Modules outside :mod:`burnout` and the standard library that ``source`` imports, anywhere
-    (``from a import b`` names ``a.b``: b may be a module), in order."""
+def _library_names(statements: list) -> list[str]:
+    """Modules outside :mod:`burnout` and the standard library that the import ``statements``
+    import (``from a import b`` names ``a.b``: b may be a module), in order."""
     names = []
-    for node in ast.walk(ast.parse(source)):
+    for node in statements:
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -145,7 +158,7 @@ def library_imports(notebook: Path) -> list[str]:
     names = []
     for cell in cells:
         if cell["cell_type"] == "code":
-            names += _library_names("".join(cell["source"]))
+            names += _library_names(_import_statements("".join(cell["source"])))
     for name in sorted(module_closure(notebook_imports(notebook))):
         names += _module_libraries(name)
     return list(dict.fromkeys(names))
@@ -153,6 +166,5 @@ def library_imports(notebook: Path) -> list[str]:
 
 @cache
 def _module_libraries(name: str) -> tuple[str, ...]:
-    """:func:`_library_names` of module ``name``'s source, parsed once per process (the batch
-    asks for the libraries of every pending stage, whose modules overlap)."""
-    return tuple(_library_names(_module_file(name).read_text(encoding="utf-8")))
+    """:func:`_library_names` of module ``name``."""
+    return tuple(_library_names(_module_statements(name)))
