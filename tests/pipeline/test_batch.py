@@ -156,3 +156,27 @@ def test_jobs_must_be_a_whole_number_of_at_least_one(jobs, capsys):
     assert stop.value.code == 2
     assert f"'{jobs}' is not a whole number of at least 1" in capsys.readouterr().err
     assert build_parser().parse_args(["run-pending", "--jobs", "3"]).jobs == 3
+
+
+def test_an_interrupted_run_stops_at_once_even_when_a_stage_does_not_return(monkeypatch):
+    import os
+    import signal
+
+    # a stage blocked (as a client waiting on a dead kernel): 30 s, longer than the test allows
+    blocked = threading.Event()
+    monkeypatch.setattr(batch, "_run_job", lambda job, kernel, log: blocked.wait(30))
+    jobs = [("a", "clean"), ("b", "clean")]
+    scheduler = batch._Scheduler(jobs, batch.job_dependencies(jobs), 2, lambda job: None,
+                                 lambda line: None, {})
+    # Ctrl-C, as a real signal: it wakes the waiting scheduler (_thread.interrupt_main does not)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    started = time.perf_counter()
+    try:
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        with pytest.raises(KeyboardInterrupt):
+            scheduler.run()
+        scheduler.close()  # it does not wait for the blocked stages' threads
+        assert time.perf_counter() - started < 10
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        blocked.set()

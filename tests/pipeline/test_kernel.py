@@ -9,6 +9,7 @@ import os
 
 import nbformat
 import pytest
+from jupyter_client.blocking import BlockingKernelClient
 
 from burnout.core.paths import NOTEBOOKS_DIR, ROOT
 from burnout.pipeline.dependencies import library_imports
@@ -51,7 +52,7 @@ def test_the_kernel_has_imported_the_modules_without_binding_their_names(tmp_pat
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), notebook)
     printed: list[str] = []
     with StageKernel(notebook) as kernel:
-        client = kernel.manager.client()
+        client = BlockingKernelClient(**kernel.manager.get_connection_info(session=True))
         client.start_channels()
         try:
             client.wait_for_ready(timeout=120)

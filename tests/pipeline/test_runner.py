@@ -207,3 +207,16 @@ def test_opening_an_undeclared_file_fails_the_dependency_audit(tiny_project, not
     assert ("stage 'clean' wrote data/processed/tiny/analysis.csv, which it does not declare"
             in result.stderr)
     assert not (root / EXECUTED).exists() and (root / FAILED).is_file()
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_mid_stage_fails_the_stage_with_a_message(tiny_project, notebook_of):
+    root, run = tiny_project
+    # what the kernel feels when the system kills it (out of memory, kill -9)
+    nbformat.write(notebook_of("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+                   root / CLEAN)
+    result = run("run", "tiny", "clean")
+    assert result.returncode == 1
+    assert ("error: [tiny] stage clean: the kernel running notebooks/01_clean.ipynb ended "
+            "before the notebook did" in result.stderr)
+    assert "Traceback" not in result.stderr and not (root / EXECUTED).exists()

@@ -10,6 +10,7 @@ import signal
 
 import nbformat
 import pytest
+from jupyter_client.blocking import BlockingKernelClient
 
 from burnout.pipeline import batch, zygote
 from burnout.pipeline.dependencies import library_imports
@@ -50,7 +51,7 @@ def _start(notebook, modules=None) -> zygote.Zygote:
 
 def _probe(kernel: StageKernel, code: str = PROBE) -> str:
     printed: list[str] = []
-    client = kernel.manager.client()
+    client = BlockingKernelClient(**kernel.manager.get_connection_info(session=True))
     client.start_channels()
     try:
         client.wait_for_ready(timeout=120)

@@ -267,15 +267,13 @@ def _chain_seconds(jobs: list[tuple[str, str | None]], needs: list[set[int]],
 
 
 class _Scheduler:
-    """Runs jobs on a pool of ``workers`` threads (each drives one kernel through papermill),
-    starting the kernels of the next :data:`AHEAD` waiting jobs early, in this thread."""
+    """Runs up to ``workers`` jobs at once, each on a thread driving its kernel through
+    papermill, starting the kernels of the next :data:`AHEAD` waiting jobs early, in this
+    thread."""
 
     def __init__(self, jobs, needs, workers, start_kernel, log, seconds) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         self.jobs, self.needs, self.workers = jobs, needs, workers
         self.start_kernel, self.log = start_kernel, log
-        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="burnout-stage")
         self.kernels: dict[int, object] = {}  # started early or running, by job
         self.running: dict = {}  # future -> job index
         # Of the jobs ready to run, the one heading the longest chain of work to the end goes
@@ -293,12 +291,30 @@ class _Scheduler:
             waiting.remove(index)
             if index not in self.kernels:
                 self.kernels[index] = self.start_kernel(self.jobs[index])
-            self.running[self.pool.submit(_timed_job, self.jobs[index], self.kernels[index],
-                                          self.log)] = index
+            self.running[self._start(index)] = index
         for index in [index for index in self.priority if index in waiting][:AHEAD]:
             # they boot while the running stages work
             if index not in self.kernels:
                 self.kernels[index] = self.start_kernel(self.jobs[index])
+
+    def _start(self, index: int):
+        """Run job ``index`` on a thread of its own; its future.
+
+        A daemon thread, not a thread pool's: when the run is interrupted, :meth:`close` stops
+        the kernels, but papermill's client may wait for a message from a stopped kernel for
+        ever (it blocks on the socket), and the process must still be able to exit."""
+        from concurrent.futures import Future
+
+        future: Future = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(_timed_job(self.jobs[index], self.kernels[index], self.log))
+            except BaseException as error:  # noqa: BLE001 - handed to the scheduler's thread
+                future.set_exception(error)
+
+        threading.Thread(target=work, name=f"burnout-stage-{index}", daemon=True).start()
+        return future
 
     def run(self) -> list[Path]:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -328,9 +344,8 @@ class _Scheduler:
         return [written[index] for index in sorted(written)]
 
     def close(self) -> None:
-        """Stop every kernel still open (those started early; on an interruption, the running
-        stages' too, which ends their papermill run), then the threads."""
+        """Stop every kernel still open: those started early, and, when the run was interrupted,
+        the running stages' (their threads are left to end with the process)."""
         for kernel in self.kernels.values():
             if kernel is not None:
                 kernel.close()
-        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -45,6 +45,7 @@ KERNEL_NAME = "burnout"
 # For the kernel only: the modules to import at start-up, and where to write what they printed.
 WARM_VARIABLE = "BURNOUT_WARM_IMPORTS"
 WARM_LOG_VARIABLE = "BURNOUT_WARM_LOG"
+_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 # nbclient's default when it starts a kernel itself: IPython's history in memory, not in $HOME.
 _KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
                      f"--IPKernelApp.extensions=['{__name__}']")
@@ -55,7 +56,8 @@ class StageKernel:
 
     Its scratch folder holds the kernel's IPC sockets, the audit log (:attr:`audit_log`) and the
     warm-up log (:attr:`warm_log`). ``manager`` is the started
-    :class:`jupyter_client.manager.KernelManager`, for papermill.
+    :class:`jupyter_client.manager.KernelManager`, for papermill; its ``client()`` is an
+    asynchronous client (a test talking to the kernel directly makes a blocking one).
 
     Examples
     --------
@@ -72,8 +74,11 @@ class StageKernel:
         self.audit_log = self.scratch / "audit.log"
         self.warm_log = self.scratch / "warm-up.log"
         # A local IPC transport (sockets in the scratch folder): nothing listens on the network.
+        # papermill's client is the asynchronous one: the blocking one waits on the kernel's
+        # socket inside nbclient's event loop, so nbclient's check that the kernel is alive
+        # never runs, and a stage whose kernel dies (killed, out of memory) would wait for ever.
         self.manager = _manager(zygote)(kernel_name=KERNEL_NAME, transport="ipc",
-                                        ip=str(self.scratch / "kernel"))
+                                        ip=str(self.scratch / "kernel"), client_class=_CLIENT)
         environment = {**os.environ, AUDIT_VARIABLE: str(self.audit_log),
                        WARM_VARIABLE: " ".join(library_imports(notebook)),
                        WARM_LOG_VARIABLE: str(self.warm_log)}

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+from nbclient.exceptions import DeadKernelError
 
 from burnout.core.catalog import study_files
 from burnout.core.errors import DataError, StageError
@@ -225,6 +226,12 @@ def run_notebook(study: str, stage: str, notebook_name: str, parameters: dict,
             _keep_failed(executed, study, notebook_name)
             raise StageError(_failure_message(study, stage, notebook_name, executed,
                                               error, source)) from None
+        except DeadKernelError:
+            _keep_failed(executed, study, notebook_name)
+            raise StageError(f"[{study}] stage {stage}: the kernel running "
+                             f"notebooks/{notebook_name}.ipynb ended before the notebook did "
+                             "(killed, or out of memory: `make all JOBS=1` runs one stage at a "
+                             "time, with the least memory)") from None
         notebook = nbformat.read(executed, as_version=4)
         problems = _stderr_of(notebook)
         warm_up = kernel.warm_up_output()
