@@ -169,8 +169,10 @@ def run_pending(jobs: list[tuple[str, str | None]],
     """Run ``jobs`` (from :func:`pending_jobs`); return the executed notebooks, in job order.
 
     Up to ``workers`` stages run at once (default: :func:`usable_cores`), each as soon as the
-    jobs it reads from (:func:`job_dependencies`) are done, the earliest in ``jobs`` first;
-    ``workers=1`` runs them one after the other, in order. Each stage's outputs depend only on
+    jobs it reads from (:func:`job_dependencies`) are done; of the jobs ready, the one heading
+    the longest chain of work to the end first (each job timed by its last run,
+    :data:`SECONDS_FILE`), then the earliest in ``jobs``. ``workers=1`` runs them one after the
+    other, in the order of ``jobs``. Each stage's outputs depend only on
     what it declares it reads (the dependency audit checks this), so they are the same either
     way. The first failure stops the run as it stops ``make -j``: no further stage starts, the
     stages already running finish, and the failure is raised (any later one is logged).
