@@ -180,3 +180,16 @@ def test_an_interrupted_run_stops_at_once_even_when_a_stage_does_not_return(monk
     finally:
         signal.signal(signal.SIGINT, previous)
         blocked.set()
+
+
+def test_the_stage_times_are_kept_for_the_next_run_and_a_damaged_record_is_ignored(
+        tmp_path, monkeypatch):
+    record = tmp_path / "stage-seconds.json"
+    monkeypatch.setattr(batch, "SECONDS_FILE", record)
+    assert batch._recorded_seconds() == {}  # no record yet
+    batch._record_seconds({"m/score": 0.8, "m/clean": 1.25})
+    assert batch._recorded_seconds() == {"m/clean": 1.25, "m/score": 0.8}
+    record.write_text('{"m/clean": "slow", "m/score": 2', encoding="utf-8")  # cut short
+    assert batch._recorded_seconds() == {}
+    record.write_text('{"m/clean": "slow", "m/score": 2}', encoding="utf-8")
+    assert batch._recorded_seconds() == {"m/score": 2}  # a value that is not a number is dropped
