@@ -39,6 +39,13 @@ REPEATED = responses(("A", "r1", 2, "2024-01-01 09:00", True, 1),
                      ("A", "r4", 5, "2024-01-02 09:00", True, 4))
 
 
+def test_answers_apart_must_cover_every_response():
+    keys = REPEATED.drop(columns=["q1"])
+    with pytest.raises(ValueError, match="answers has no row"):
+        resolve_repeats(keys, "latest", "t0.csv", ExclusionLog(), "baseline",
+                        answers=REPEATED[["q1"]].iloc[:-1])
+
+
 def test_latest_keeps_the_most_recent_finished_response():
     kept, problems, log = resolve(REPEATED, "latest", {"A": "control", "B": "intervention"})
     assert problems == []
@@ -290,6 +297,18 @@ def test_resolve_repeats_agrees_with_the_row_loop(rows, rule, with_text):
     assert problems == old_problems
     pd.testing.assert_frame_equal(new_log.table(), old_log.table())
     assert new_log._rows == old_log._rows
+    # The answers handed over apart (as the cleaning does), indexed like the responses and
+    # holding rows of other labels too: the same rows, answers after the keys, same problems.
+    keys = ["participant", "record", "line", "submitted", "finished"]
+    shown = frame.set_axis(np.arange(len(frame)) * 2 + 1)
+    decoys = shown.drop(columns=keys).iloc[::-1].set_axis(np.arange(len(frame)) * 2)
+    answers = pd.concat([shown.drop(columns=keys), decoys]).sample(frac=1, random_state=1)
+    apart_log = ExclusionLog({"A": "control"})
+    apart, apart_problems = resolve_repeats(shown[keys], rule, "t0.csv", apart_log,
+                                            "baseline", answers=answers)
+    pd.testing.assert_frame_equal(apart, kept)
+    assert apart_problems == problems
+    assert apart_log._rows == new_log._rows
 
 
 def _old_flow_from_exclusions(enrolled, exclusions, steps, groups):
@@ -337,7 +356,8 @@ def _old_resolve_repeats(responses, rule, file, log, wave):
         answers = [column for column in ranked.columns
                    if column not in ("participant", "record", "line", "submitted", "finished",
                                      "rank_unfinished", "rank_untimed", "rank_time")]
-        return linking._ties(ranked, first, file, ranked[["line", *answers]])
+        return linking._ties(ranked, first, file, ranked[["line"]], ranked[answers],
+                             np.arange(len(ranked)))
 
     latest = rule == "latest"
     ranked = _old_rank_columns(responses)

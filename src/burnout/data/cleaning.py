@@ -191,7 +191,7 @@ def _covariates(study: Study, export: Export, first_wave: Export | None,
         else:
             cells = pd.Series(None, index=ids.index, dtype=object)
         columns[name] = covariate_values(cells.reset_index(drop=True)).to_numpy()
-    return pd.DataFrame(columns, index=ids.index)
+    return pd.DataFrame(columns, index=ids.index, copy=False)
 
 
 def _first_wave_covariates(study: Study, roster: pd.DataFrame, export: Export,
@@ -237,10 +237,13 @@ def _wave_columns(study: Study, position: int, roster: Export | None) -> dict[st
 
 
 def _decoded_items(study: Study, wave, export: Export, problems: list[Problem]) -> pd.DataFrame:
-    """Every instrument's items of one wave, decoded and named as the registry names them."""
-    items = {}
-    for mapping in study.instruments:
-        instrument = load_instrument(mapping.name)
+    """Every instrument's items of one wave, decoded and named as the registry names them:
+    one (items x rows) array, the frame's block (a dict of columns is copied into one)."""
+    instruments = [(mapping, load_instrument(mapping.name)) for mapping in study.instruments]
+    block = np.empty((sum(len(instrument.items) for _, instrument in instruments),
+                      len(export.table)))
+    names = []
+    for mapping, instrument in instruments:
         lookup = response_lookup(instrument.response_labels, mapping.responses)
         columns = study.item_columns(wave, mapping.name)
         for column, item in zip(columns, instrument.items, strict=True):
@@ -249,8 +252,9 @@ def _decoded_items(study: Study, wave, export: Export, problems: list[Problem]) 
                 instrument.response_maximum, file=export.file, column=column,
                 lines=export.lines, fix=f"instruments.{mapping.name}.responses")
             problems.extend(found)
-            items[item] = values.to_numpy()
-    return pd.DataFrame(items, index=export.table.index)
+            block[len(names)] = values.to_numpy()
+            names.append(item)
+    return pd.DataFrame(block.T, index=export.table.index, columns=names, copy=False)
 
 
 def _on_roster(roster: pd.DataFrame, participants: pd.Series
@@ -280,11 +284,10 @@ def _wave_responses(study: Study, position: int, export: Export, roster: pd.Data
     column = response_id_column(export, wave.response_id)
     record = (cell_text(export.table[column]) if column is not None
               else pd.Series([f"line {line}" for line in export.lines], index=ids.index))
-    frame = pd.DataFrame({"participant": ids, "record": record, "line": list(export.lines),
-                          "submitted": export.submitted.to_numpy(),
-                          "finished": export.finished.to_numpy()})
-    items = _decoded_items(study, wave, export, problems)
-    frame = pd.concat([frame, items], axis=1)
+    frame = pd.DataFrame({"participant": ids, "record": record, "line": np.asarray(
+                          export.lines, dtype=np.int64), "submitted": export.submitted.to_numpy(),
+                          "finished": export.finished.to_numpy()}, copy=False)
+    items = _decoded_items(study, wave, export, problems)  # apart: taken once, when kept
     for _participant, record, line in _rows(frame.loc[frame["participant"] == ""]):
         log.add(record, export.file, "no_id", f"{wave.name} response without a participant "
                 f"id (column '{wave.id}' empty)", line=line)
@@ -302,8 +305,8 @@ def _wave_responses(study: Study, position: int, export: Export, roster: pd.Data
         log.add(record, export.file, "unfinished",
                 f"unfinished {wave.name} response of {participant}: it answers no item",
                 participant=participant, line=line)
-    frame = frame.loc[staying & answered]  # one copy of the million rows, not two
-    kept, ties = resolve_repeats(frame, study.duplicates, export.file, log, wave.name)
+    kept, ties = resolve_repeats(frame.loc[staying & answered], study.duplicates, export.file,
+                                 log, wave.name, answers=items)
     problems.extend(ties)
     return kept
 
@@ -376,20 +379,19 @@ def _items_table(study: Study, responses: dict[str, pd.DataFrame]) -> pd.DataFra
     ids = np.concatenate([frame["participant"].astype(str).to_numpy(dtype=object)
                           for frame in kept])
     position = np.concatenate([np.full(len(frame), index) for index, frame in enumerate(kept)])
-    # sorted by student_id, then wave order, on integer keys (much faster); every column is
-    # put together and reordered once (a million participants: a copy of the table costs
-    # hundreds of megabytes)
+    # sorted by student_id, then wave order, on integer keys (much faster); each column put
+    # together and reordered once (at a million participants a copy costs hundreds of MB)
     ranks = np.concatenate([frame["participant_rank"].to_numpy() for frame in kept])
     order = np.lexsort((position, ranks))
     times = np.array([wave.time for wave in study.waves], dtype=object)
     columns = {"student_id": ids[order], "wave": times[position[order]]}
     for column in item_columns:  # whole answers (round half to even, as Series.round)
-        values = np.concatenate([frame[column].to_numpy(dtype=float, na_value=np.nan)
-                                 for frame in kept])[order]
+        values = np.concatenate([frame[column].to_numpy(dtype=float) for frame in kept])[order]
         missing = np.isnan(values)
-        columns[column] = pd.arrays.IntegerArray(
-            np.rint(np.where(missing, 0.0, values)).astype(np.int64), missing)
-    return pd.DataFrame(columns)
+        values[missing] = 0.0
+        columns[column] = pd.arrays.IntegerArray(np.rint(values, out=values).astype(np.int64),
+                                                 missing)
+    return pd.DataFrame(columns, copy=False)  # the new arrays themselves (no copy)
 
 
 def clean_study(study: Study, *, population: str = "complete_cases",
@@ -493,8 +495,6 @@ def clean_study(study: Study, *, population: str = "complete_cases",
 
 
 def _waves_table(study: Study, responses: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    return pd.DataFrame({"time": [wave.time for wave in study.waves],
-                         "name": [wave.name for wave in study.waves],
-                         "file": [wave.file for wave in study.waves],
-                         "format": [wave.format for wave in study.waves],
-                         "responses": [len(responses[wave.time]) for wave in study.waves]})
+    return pd.DataFrame([(wave.time, wave.name, wave.file, wave.format,
+                          len(responses[wave.time])) for wave in study.waves],
+                        columns=["time", "name", "file", "format", "responses"])

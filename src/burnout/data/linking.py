@@ -110,7 +110,8 @@ class ExclusionLog:
 
 
 def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: ExclusionLog,
-                    wave: str) -> tuple[pd.DataFrame, list[Problem]]:
+                    wave: str, answers: pd.DataFrame | None = None
+                    ) -> tuple[pd.DataFrame, list[Problem]]:
     """Keep one response per participant, by ``rule``; log the others; list unresolvable ties.
 
     Parameters
@@ -128,6 +129,10 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
         Receives the dropped responses (``deduplicate``) and unfinished ones (``unfinished``).
     wave : str
         The wave's name, for the reasons.
+    answers : pandas.DataFrame, optional
+        The answers, indexed like ``responses`` (rows of other labels are not used); then
+        ``responses`` holds only the columns above, and the kept rows' answers are taken once,
+        placed after them (a million rows are not copied into ``responses`` first).
 
     Returns
     -------
@@ -160,7 +165,16 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
         rank_untimed=submitted.isna(),
         rank_time=submitted.astype("int64").where(submitted.notna(), np.iinfo("int64").min))
     ranked, first = _ranked(ranked, latest)
-    problems = _ties(ranked, first, file, responses)
+    columns = None
+    if answers is None:  # the answers are the other columns, in place
+        columns = list(responses.columns)
+        answers = responses.drop(columns=[*keys, "submitted", "finished"])
+        rows_of = np.arange(len(responses))
+    else:  # each response's row of ``answers``
+        rows_of = answers.index.get_indexer(responses.index)
+        if (rows_of < 0).any():
+            raise ValueError("resolve_repeats: answers has no row for some responses")
+    problems = _ties(ranked, first, file, responses, answers, rows_of)
     kept = ranked.loc[first]
     dropped = ranked.loc[~first]
     # Only the participants with a dropped response need the kept one's record (a dict of
@@ -179,7 +193,11 @@ def resolve_repeats(responses: pd.DataFrame, rule: str, file: str, log: Exclusio
                 f"only an unfinished {wave} response of {participant}",
                 participant=participant, line=int(line))
     kept = kept.loc[~kept["rank_unfinished"]].sort_values("line", kind="stable")
-    return responses.iloc[kept.index.to_numpy()].reset_index(drop=True), problems
+    rows = kept.index.to_numpy()
+    own = [column for column in responses.columns if column not in answers.columns]
+    kept = pd.concat([responses[own].iloc[rows].reset_index(drop=True),
+                      answers.iloc[rows_of[rows]].reset_index(drop=True)], axis=1)
+    return (kept if columns is None else kept[columns]), problems
 
 
 def _ranked(ranked: pd.DataFrame, latest: bool) -> tuple[pd.DataFrame, pd.Series]:
@@ -212,12 +230,10 @@ def _rows(frame: pd.DataFrame):
                strict=True)
 
 
-def _ties(ranked: pd.DataFrame, first: pd.Series, file: str,
-          responses: pd.DataFrame) -> list[Problem]:
-    """Finished responses tied with the kept one on time, with different answers."""
-    answers = [column for column in responses.columns
-               if column not in ("participant", "record", "line", "submitted", "finished",
-                                 "participant_rank")]
+def _ties(ranked: pd.DataFrame, first: pd.Series, file: str, responses: pd.DataFrame,
+          answers: pd.DataFrame, rows_of: np.ndarray) -> list[Problem]:
+    """Finished responses tied with the kept one on time, with different answers (response
+    ``i``'s answers: row ``rows_of[i]`` of ``answers``)."""
     who = "participant_rank" if "participant_rank" in ranked else "participant"  # ints: faster
     keys = ranked.loc[first, [who, "rank_time", "rank_unfinished", "line"]]
     others = ranked.loc[~first & ~ranked["rank_unfinished"],
@@ -231,12 +247,11 @@ def _ties(ranked: pd.DataFrame, first: pd.Series, file: str,
     if pairs.empty:
         return []
     lines, positions = np.unique(responses["line"].to_numpy(), return_index=True)  # first rows
-    mine = positions[np.searchsorted(lines, pairs["line"].to_numpy())]
-    theirs = positions[np.searchsorted(lines, pairs["line_best"].to_numpy())]
-    table = responses[answers]
+    mine = rows_of[positions[np.searchsorted(lines, pairs["line"].to_numpy())]]
+    theirs = rows_of[positions[np.searchsorted(lines, pairs["line_best"].to_numpy())]]
     problems = []
     for row, one, other in zip(pairs.itertuples(index=False), mine, theirs, strict=True):
-        if not table.iloc[one].equals(table.iloc[other]):
+        if not answers.iloc[one].equals(answers.iloc[other]):
             problems.append(Problem(
                 file, int(row.line), "participant", row.participant,
                 f"two finished responses of {row.participant} (lines {int(row.line_best)} and "

@@ -195,4 +195,5 @@ def regular_table(data: bytes) -> tuple[list[list[str]], pd.DataFrame, list[int]
     columns = _columns(data, names, starts, ends, body, int(first))
     if columns is None:
         return None
-    return head, pd.DataFrame(columns, columns=names, dtype=object), (body + 1).tolist()
+    table = pd.DataFrame(columns, columns=names, dtype=object, copy=False)  # no copy of them
+    return head, table, (body + 1).tolist()

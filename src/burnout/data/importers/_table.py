@@ -106,7 +106,7 @@ def build_table(file: str, header: list[str], header_line: int, body: list[list[
             cells = np.array(values, dtype=object)
             cells[cells == ""] = None
             columns[name] = cells
-    return pd.DataFrame(columns, columns=header[:named], dtype=object)
+    return pd.DataFrame(columns, columns=header[:named], dtype=object, copy=False)
 
 
 def read_table(folder, file: str, refuse) -> tuple[pd.DataFrame, list[int]]:
