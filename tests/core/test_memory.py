@@ -1,8 +1,8 @@
-"""keep_freed_memory: glibc's malloc then serves a 16 MiB block from its heap and keeps it.
+"""keep_freed_memory: glibc's malloc then serves a 16 or 256 MiB block from its heap and keeps it.
 
 Each case runs in a fresh interpreter: the allocator's settings belong to the process. The
 allocator's own account (glibc's ``mallinfo2``: ``hblkhd`` is the memory in mmapped blocks,
-``arena`` the heap) shows where a 16 MiB block came from and whether its memory stayed after
+``arena`` the heap) shows where a block came from and whether its memory stayed after
 ``free``. With glibc's defaults the block is mmapped and unmapped again at ``free``.
 """
 
@@ -31,7 +31,7 @@ libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
 libc.free.argtypes = [ctypes.c_void_p]
 if sys.argv[1] == "set":
     assert keep_freed_memory()
-size = 16 << 20
+size = int(sys.argv[2]) << 20
 block = libc.malloc(size)
 mapped = libc.mallinfo2().hblkhd >= size
 libc.free(block)
@@ -39,17 +39,19 @@ print(mapped, libc.mallinfo2().arena >= size)
 """
 
 
-def _where_a_block_goes(setting: str) -> str:
-    return subprocess.run([sys.executable, "-c", CHILD, setting], check=True,
+def _where_a_block_goes(setting: str, mebibytes: int) -> str:
+    return subprocess.run([sys.executable, "-c", CHILD, setting, str(mebibytes)], check=True,
                           capture_output=True, text=True).stdout.strip()
 
 
-def test_glibc_defaults_map_a_large_block_and_unmap_it():
-    assert _where_a_block_goes("defaults") == "True False"
+@pytest.mark.parametrize("mebibytes", [16, 256])
+def test_glibc_defaults_map_a_large_block_and_unmap_it(mebibytes):
+    assert _where_a_block_goes("defaults", mebibytes) == "True False"
 
 
-def test_the_setting_serves_it_from_the_heap_and_keeps_it():
-    assert _where_a_block_goes("set") == "False True"
+@pytest.mark.parametrize("mebibytes", [16, 256])  # below and above the largest mmap threshold
+def test_the_setting_serves_it_from_the_heap_and_keeps_it(mebibytes):
+    assert _where_a_block_goes("set", mebibytes) == "False True"
 
 
 def test_it_reports_that_the_settings_were_taken():
