@@ -10,6 +10,7 @@ data on purpose, run ``make accept STUDY=<study>`` (or ``python -m burnout accep
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from burnout.core.errors import DataError
@@ -33,11 +34,8 @@ def file_sha256(path: str | Path) -> str:
     >>> file_sha256(target)[:16]
     'ba7816bf8f01cfea'
     """
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _data_files(raw_dir: Path) -> list[Path]:
@@ -104,11 +102,17 @@ def verify_checksums(raw_dir: str | Path) -> list[str]:
                             f"('<64 hex digits>  <file name>'): {line!r}")
         expected[name.lstrip("*")] = digest.lower()
     actual = {path.relative_to(raw_dir).as_posix(): path for path in _data_files(raw_dir)}
+    # two files at a time: hashlib releases the GIL while it hashes (a million responses'
+    # exports are hundreds of megabytes each)
+    with ThreadPoolExecutor(2, thread_name_prefix="burnout-sha256") as pool:
+        digests = dict(zip(expected, pool.map(
+            lambda name: file_sha256(actual[name]) if name in actual else None, expected),
+            strict=True))
     problems = []
     for name, digest in expected.items():
         if name not in actual:
             problems.append(f"  - {name}: listed in {CHECKSUM_FILE} but missing")
-        elif file_sha256(actual[name]) != digest:
+        elif digests[name] != digest:
             problems.append(f"  - {name}: content changed (SHA-256 differs from {CHECKSUM_FILE})")
     problems += [f"  - {name}: not listed in {CHECKSUM_FILE}"
                  for name in sorted(set(actual) - set(expected))]
