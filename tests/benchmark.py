@@ -20,8 +20,10 @@ nothing to do with the code (this is a script; pytest never collects it).
   for the overhead of the kernels and papermill alone, and so is
   ``python -m burnout run --jobs 1``, with the overhead per stage;
 * the scale run (``benchmark_scale.py``): clean -> adjusted on x10, x100, x1,000 (and with
-  ``--scale 10000``, x10,000) copies of the first study, time and peak memory. Budget: x10,000
-  of Study A (about 1.35M respondents) in < 60 s and < 4 GB, time growing linearly;
+  ``--scale 10000``, x10,000) copies of the first study, time, CPU time and peak memory, after
+  a row that says how dear new memory is on the machine (writing 1 GiB the process never held,
+  against writing it again). Budget: x10,000 of Study A (about 1.35M respondents) in < 60 s and
+  < 4 GB, time growing linearly;
 * the simulation lab: per-call costs and replicates per second on joblib and Dask. Budget:
   10,000 Study A replicates in < 5 minutes on 2 cores.
 

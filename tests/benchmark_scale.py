@@ -26,6 +26,18 @@ import pandas as pd
 
 LAST_STAGE = "adjusted"
 BUDGET_SECONDS, BUDGET_MB = 60.0, 4096.0  # at x10,000 of Study A (about 1.35M respondents)
+# How dear new memory is on this machine: a fresh process writes 1 GiB it has never held, frees
+# it, and writes 1 GiB again (the pages the kernel just got back). On a virtual machine whose
+# host takes back memory left unused, the first is many times the second; the scale run must
+# touch its whole peak at least once, so this is part of every scale time.
+FRESH_MEMORY_PROBE = """
+import time
+import numpy as np
+started = time.perf_counter(); block = np.ones(1 << 27); fresh = time.perf_counter() - started
+del block
+started = time.perf_counter(); block = np.ones(1 << 27); again = time.perf_counter() - started
+print(fresh, again)
+"""
 
 
 def _tile(path: Path, factor: int, columns: list[str]) -> int:
@@ -92,15 +104,26 @@ def run_stages(study: str, last: str | None = LAST_STAGE) -> dict:
         seconds[stage.name] = round(time.perf_counter() - started, 3)
         if stage.name == last:
             break
-    return {"seconds": seconds,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+            "user_s": round(usage.ru_utime, 1), "system_s": round(usage.ru_stime, 1)}
+
+
+def fresh_memory_row(python: str, row) -> dict:
+    """The machine's cost of new memory: seconds to write 1 GiB never held, and again."""
+    fresh, again = map(float, subprocess.run([python, "-c", FRESH_MEMORY_PROBE], check=True,
+                                             capture_output=True, text=True).stdout.split())
+    return row("machine: writing 1 GiB of memory the process never held", "1 GiB",
+               f"{fresh:.2f} s", "the same again, just freed", f"{again:.2f} s",
+               versus=f"{fresh / again:.0f}x: new memory is dear here (the scale run touches "
+                      "its whole peak at least once; its system time is below)")
 
 
 def scale_rows(study: str, factors: list[int], scratch: Path, copy_project, row) -> list[dict]:
     """One row per factor: clean -> adjusted seconds and peak memory, and the time per 1,000
     participants (constant when the growth is linear)."""
     python = str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "python")
-    rows = []
+    rows = [fresh_memory_row(python, row)]
     for factor in factors:
         project = copy_project(scratch / f"x{factor}")
         environment = dict(os.environ, BURNOUT_ROOT=str(project),
@@ -120,5 +143,6 @@ def scale_rows(study: str, factors: list[int], scratch: Path, copy_project, row)
                                 if budget else ""),
                         met=(total < BUDGET_SECONDS and peak < BUDGET_MB) if budget else None,
                         versus=(f"{total / participants * 1000:.2f} s per 1k participants "
-                                f"({stages})")))
+                                f"({stages}; CPU: user {measured['user_s']:.1f} s, system "
+                                f"{measured['system_s']:.1f} s)")))
     return rows
